@@ -1,0 +1,43 @@
+// Tensor: float32, batch first, row-major; images are NHWC (batch, height, width, channels), dense
+// activations are (batch, features). The one layout decision of the engine, made here: NHWC lets a
+// convolution be one GEMM over im2col rows without transposes, and it is the layout int8 MCU kernels use.
+// Eigen stays out of this header (it costs seconds per translation unit); see eigen_views.hpp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlsys::models {
+
+// A shape; per-sample shapes omit the batch dimension ({28, 28, 1} or {784}).
+using Shape = std::vector<int>;
+
+int64_t shape_size(const Shape& shape);
+std::string shape_str(const Shape& shape);  // "28x28x1"
+
+struct Tensor {
+    Shape shape;
+    std::vector<float> data;
+
+    Tensor() = default;
+    explicit Tensor(Shape s, float fill = 0.0f);
+
+    int64_t size() const { return static_cast<int64_t>(data.size()); }
+    int batch() const { return shape.empty() ? 0 : shape[0]; }
+    // Elements per sample (size / batch).
+    int64_t sample_size() const;
+    float* ptr() { return data.data(); }
+    const float* ptr() const { return data.data(); }
+    float& operator[](int64_t i) { return data[static_cast<size_t>(i)]; }
+    float operator[](int64_t i) const { return data[static_cast<size_t>(i)]; }
+
+    // Sets the shape and sizes the storage (contents unspecified when the size grows).
+    void resize(const Shape& s);
+    void zero();
+};
+
+// Full shape from a batch size and a per-sample shape.
+Shape batched(int batch, const Shape& sample_shape);
+
+}  // namespace mlsys::models
