@@ -36,17 +36,22 @@ if(MLSYS_SANITIZE)
   target_link_options(mlsys_options INTERFACE -fsanitize=${MLSYS_SANITIZE})
 endif()
 
-# mlsys_add_library(<target> <folder> LINKS <libs...>): a static library from every .cpp under <folder>
-# (an INTERFACE library while the folder has no sources yet). Includes are rooted at the repository, so
-# code writes #include "models/core/result.hpp".
+# mlsys_add_library(<target> <folder> [OBJECT] LINKS <libs...>): a static library from every .cpp under
+# <folder> (an INTERFACE library while the folder has no sources yet). OBJECT makes an object library, for
+# code that registers itself at static initialisation (CLI subcommands, GUI workspaces), which a static
+# archive would drop. Includes are rooted at the repository: #include "models/core/result.hpp".
 function(mlsys_add_library target folder)
-  cmake_parse_arguments(ARG "" "" "LINKS;EXCLUDE" ${ARGN})
+  cmake_parse_arguments(ARG "OBJECT" "" "LINKS;EXCLUDE" ${ARGN})
+  set(_type STATIC)
+  if(ARG_OBJECT)
+    set(_type OBJECT)
+  endif()
   file(GLOB_RECURSE _srcs CONFIGURE_DEPENDS ${folder}/*.cpp)
   foreach(_ex ${ARG_EXCLUDE})
     list(FILTER _srcs EXCLUDE REGEX "${_ex}")
   endforeach()
   if(_srcs)
-    add_library(${target} STATIC ${_srcs})
+    add_library(${target} ${_type} ${_srcs})
     target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
     target_link_libraries(${target} PUBLIC ${ARG_LINKS} PRIVATE mlsys_options)
   else()
