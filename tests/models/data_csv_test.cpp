@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 using namespace mlsys::models;
 namespace fs = std::filesystem;
@@ -17,7 +16,7 @@ TEST_SUITE_BEGIN("models.data");
 
 namespace {
 fs::path write_csv(const std::string& name, const std::string& text) {
-    const fs::path dir = fs::path(MLSYS_TEST_TMP_DIR) / ("csv-" + std::to_string(::getpid()));
+    const fs::path dir = fs::path(MLSYS_TEST_TMP_DIR) / "data-csv";
     fs::create_directories(dir);
     const fs::path p = dir / name;
     std::ofstream(p, std::ios::trunc) << text;

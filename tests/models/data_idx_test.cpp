@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 using namespace mlsys::models;
@@ -19,7 +18,7 @@ TEST_SUITE_BEGIN("models.data");
 namespace {
 
 fs::path fresh_dir(const std::string& name) {
-    const fs::path dir = fs::path(MLSYS_TEST_TMP_DIR) / ("idx-" + name + "-" + std::to_string(::getpid()));
+    const fs::path dir = fs::path(MLSYS_TEST_TMP_DIR) / ("data-idx-" + name);
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
