@@ -42,8 +42,9 @@ Point blobs_point(core::Rng& rng, int c, int k) {
 
 Point spiral_point(core::Rng& rng, int c, int k) {
     const double u = rng.uniform();
+    const double r = PlaygroundShape::kSpiralInner + (1.0 - PlaygroundShape::kSpiralInner) * u;
     const double theta = 2.0 * std::numbers::pi * (PlaygroundShape::kSpiralTurns * u + static_cast<double>(c) / k);
-    return {u * std::sin(theta), u * std::cos(theta)};
+    return {r * std::sin(theta), r * std::cos(theta)};
 }
 
 }  // namespace

@@ -68,9 +68,10 @@ TEST_CASE("playground: noise 0 spiral points lie exactly on their arms") {
         int off_arm = 0;
         for (int i = 0; i < d.size(); ++i) {
             const double x = d.x[2 * i], y = d.x[2 * i + 1];
-            const double r = std::hypot(x, y);  // = u, the position along the arm
-            if (r < 1e-3) continue;             // the angle of a point at the centre is meaningless
-            const double expected = 2.0 * std::numbers::pi * (1.75 * r + static_cast<double>(d.y[static_cast<size_t>(i)]) / arms);
+            const double r = std::hypot(x, y);
+            const double u = (r - 0.1) / 0.9;  // the position along the arm
+            CHECK(r >= 0.1 - 1e-6);
+            const double expected = 2.0 * std::numbers::pi * (1.75 * u + static_cast<double>(d.y[static_cast<size_t>(i)]) / arms);
             const double actual = std::atan2(x, y);  // points are (r sin t, r cos t)
             // float coordinates: ~1e-7 relative error, magnified by 1/r in the angle.
             off_arm += angle_gap(expected, actual) > 1e-5 / r;
