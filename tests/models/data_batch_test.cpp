@@ -69,7 +69,7 @@ TEST_CASE("BatchSampler covers every index exactly once per epoch and reshuffles
     CHECK(epoch_order(other) != orders[0]);
 }
 
-TEST_CASE("BatchSampler without shuffle is in order; drop_last omits the short batch") {
+TEST_CASE("BatchSampler without shuffle is in order and drop_last omits the short batch") {
     BatchSampler s(7, 3, false, 1);
     CHECK(s.n_batches() == 3);
     CHECK(epoch_order(s) == std::vector<int>{0, 1, 2, 3, 4, 5, 6});
@@ -82,7 +82,7 @@ TEST_CASE("BatchSampler without shuffle is in order; drop_last omits the short b
     CHECK(empty.n_batches() == 0);
 }
 
-TEST_CASE("gather_batch copies the chosen samples and labels, reusing the buffers") {
+TEST_CASE("gather_batch copies the chosen samples and labels into reused buffers") {
     const Dataset d = numbered(20);
     Tensor x;
     std::vector<int> y;
@@ -135,7 +135,7 @@ TEST_CASE("subset and split_stratified keep samples intact and classes proportio
     CHECK(split_stratified(d, 0.3, 6).second.x.data != parts.second.x.data);
 }
 
-TEST_CASE("normalization: per-channel mean and std from train, applied to another split") {
+TEST_CASE("normalization: per-channel mean and std from train applied to another split") {
     // Channel 0 holds 1, 3 (mean 2, std 1); channel 1 holds 10, 10 (constant: std treated as 1).
     Dataset train;
     train.name = "t";

@@ -59,7 +59,7 @@ TEST_CASE("CSV: named labels in a chosen column become sorted classes") {
     CHECK(r->x.data == std::vector<float>{1, 2, 3, 4});
 }
 
-TEST_CASE("CSV: malformed files are refused with file, line, column and value") {
+TEST_CASE("CSV: malformed files are refused naming file and line and column and value") {
     auto bad_number = load_csv_dataset(write_csv("bad.csv", "x,y,label\n1,2,0\n3,abc,1\n"));
     REQUIRE_FALSE(bad_number.ok());
     CHECK(bad_number.error().ends_with("bad.csv:3: column 'y': 'abc' is not a number"));
@@ -87,7 +87,7 @@ TEST_CASE("CSV: malformed files are refused with file, line, column and value") 
     CHECK(missing.error().find("/nonexistent/dir/data.csv") == 0);
 }
 
-TEST_CASE("load_dataset: a .csv path is split into train, validation and test") {
+TEST_CASE("load_dataset: a .csv path is split into train and validation and test") {
     std::string text = "f,label\n";
     for (int i = 0; i < 100; ++i) text += std::to_string(i) + "," + (i % 2 ? "odd" : "even") + "\n";
     const auto p = write_csv("numbers.csv", text);

@@ -30,7 +30,7 @@ double sum_of_sample(const Dataset& d, int i) {
 // PLATFORM.md): train mean pixel 0.2860405969887955, test 0.28684928071228494; first train labels
 // 9 0 0 3 0 2 7 2 5 5, first test labels 9 2 1 1 6 1 4 6 5 7; byte sums of image 0: train 76247,
 // test 33456; image 0 pixel (14, 14): train 217, test 110.
-TEST_CASE("Fashion-MNIST: 60000 + 10000 samples, balanced, mean pixel 0.2860") {
+TEST_CASE("Fashion-MNIST: 60000 + 10000 balanced samples with mean pixel 0.2860") {
     auto train = load_fashion_mnist(FashionSplit::Train);
     REQUIRE_MESSAGE(train.ok(), train.error());
     auto test = load_fashion_mnist(FashionSplit::Test);
@@ -63,7 +63,7 @@ TEST_CASE("Fashion-MNIST: 60000 + 10000 samples, balanced, mean pixel 0.2860") {
     CHECK(hi == 1.0f);
 }
 
-TEST_CASE("Fashion-MNIST through load_dataset: stratified validation split, limits, normalization") {
+TEST_CASE("Fashion-MNIST through load_dataset: stratified validation split and limits and normalization") {
     DatasetOptions options;
     options.val_fraction = 0.1;
     options.seed = 3;

@@ -82,7 +82,7 @@ bool contains(const std::string& haystack, const std::string& needle) {
 
 }  // namespace
 
-TEST_CASE("IDX fixture: a good pair loads with pixels scaled to [0,1] and labels kept") {
+TEST_CASE("IDX fixture: a good pair loads with pixels scaled to 0..1 and labels kept") {
     const fs::path dir = good_fixture("good");
     auto d = load_fashion_mnist(FashionSplit::Train, dir.string());
     REQUIRE_MESSAGE(d.ok(), d.error());
@@ -145,7 +145,7 @@ TEST_CASE("IDX fixture: fewer images than the header declares is reported as tru
     CHECK(contains(d.error(), "truncated header: 10 of 16 bytes"));
 }
 
-TEST_CASE("IDX fixture: a cut or corrupted gzip stream is refused, naming the file") {
+TEST_CASE("IDX fixture: a cut or corrupted gzip stream is refused naming the file") {
     const fs::path dir = good_fixture("gzip");
     const fs::path images = dir / "train-images-idx3-ubyte.gz";
     const std::string good = read_raw(images);
@@ -171,7 +171,7 @@ TEST_CASE("IDX fixture: a cut or corrupted gzip stream is refused, naming the fi
     CHECK(contains(d.error(), images.string() + ": corrupt gzip data"));
 }
 
-TEST_CASE("IDX fixture: count mismatch, bad labels, wrong size and trailing data are refused") {
+TEST_CASE("IDX fixture: count mismatch and bad labels and wrong size and trailing data are refused") {
     const fs::path dir = good_fixture("counts");
     write_gz(dir / "train-labels-idx1-ubyte.gz", labels_bytes(2049, {9, 0}));
     auto d = load_fashion_mnist(FashionSplit::Train, dir.string());

@@ -36,7 +36,7 @@ double angle_gap(double a, double b) {
 }
 }  // namespace
 
-TEST_CASE("playground: the same seed gives the same set bit for bit, another seed another set") {
+TEST_CASE("playground: the same seed gives the same set bit for bit and another seed another set") {
     for (PlaygroundKind kind : kAll) {
         CAPTURE(playground_name(kind));
         const int k = kind == PlaygroundKind::Blobs ? 3 : 2;
@@ -81,7 +81,7 @@ TEST_CASE("playground: noise 0 spiral points lie exactly on their arms") {
     }
 }
 
-TEST_CASE("playground: circles, xor and blobs have the documented geometry at noise 0") {
+TEST_CASE("playground: circles and xor and blobs have the documented geometry at noise 0") {
     const Dataset circles = make_playground(PlaygroundKind::Circles, 1000, 0.0, 3, 2);
     int outside_band = 0;
     for (int i = 0; i < circles.size(); ++i) {
@@ -129,7 +129,7 @@ TEST_CASE("playground: noise moves points by the stated standard deviation witho
     CHECK(std::sqrt(sq / static_cast<double>(clean.x.size())) == doctest::Approx(0.1).epsilon(0.03));
 }
 
-TEST_CASE("load_dataset: playground sets by name, with an independent test set and a stratified val split") {
+TEST_CASE("load_dataset: playground sets by name with an independent test set and a stratified val split") {
     DatasetOptions options;
     options.n_train = 1000;
     options.n_test = 400;

@@ -45,7 +45,7 @@ RunWriter make_run(const fs::path& root, const std::string& name = "test run") {
 }
 }  // namespace
 
-TEST_CASE("RunWriter::create makes the directory, id, config.json and empty logs") {
+TEST_CASE("RunWriter::create makes the directory and id and config.json and empty logs") {
     const fs::path root = fresh_root("create");
     RunWriter run = make_run(root, "MLP on Fashion-MNIST!");
     RunIdParts parts;
@@ -88,7 +88,7 @@ TEST_CASE("RunWriter::create makes the directory, id, config.json and empty logs
     CHECK(run_slug(std::string(100, 'a')).size() == 40);
 }
 
-TEST_CASE("metrics: the first row fixes the header, values round-trip exactly, blanks read as NaN") {
+TEST_CASE("metrics: the first row fixes the header and values round-trip exactly and blanks read as NaN") {
     const fs::path root = fresh_root("metrics");
     RunWriter run = make_run(root);
     REQUIRE(run.append_metrics(0, {{"loss", 2.302585092994046}, {"acc", 0.1}}).ok());
@@ -172,7 +172,7 @@ TEST_CASE("metrics: declared columns let rows of different rates share one file"
     CHECK(other.declare_metrics({"wall_time_s"}).error() == "metric name 'wall_time_s' is reserved");
 }
 
-TEST_CASE("events, artifacts and finish round-trip; a finished run refuses appends") {
+TEST_CASE("events and artifacts and finish round-trip and a finished run refuses appends") {
     const fs::path root = fresh_root("finish");
     RunWriter run = make_run(root);
     REQUIRE(run.append_event("epoch_end", {{"epoch", 1}, {"loss", 0.5}, {"note", "line\nbreak \"quoted\""}}).ok());
@@ -231,7 +231,7 @@ TEST_CASE("events, artifacts and finish round-trip; a finished run refuses appen
     CHECK(frec->message == "dataset missing");
 }
 
-TEST_CASE("runs started in the same second get distinct ids; a live writer reads as running") {
+TEST_CASE("runs started in the same second get distinct ids and a live writer reads as running") {
     const fs::path root = fresh_root("unique");
     std::set<std::string> ids;
     std::vector<RunWriter> runs;

@@ -58,7 +58,7 @@ TEST_CASE("damage: a truncated last line in metrics.csv and events.jsonl is repo
     CHECK(r->is_damaged());
 }
 
-TEST_CASE("damage: bad lines in the middle are reported with their line numbers; later lines still read") {
+TEST_CASE("damage: bad lines in the middle are reported with their line numbers and later lines still read") {
     const fs::path dir = closed_run(fresh_root("middle"), 2);
     append_text(dir / "metrics.csv", "2,0.5\n3,0.5,abc\n4,x,1\n5,0.5,1.25\n");
     append_text(dir / "events.jsonl", "not json\n[1,2]\n{\"type\":\"ok\"}\n");
@@ -75,7 +75,7 @@ TEST_CASE("damage: bad lines in the middle are reported with their line numbers;
     CHECK(r->damage.size() == 5);
 }
 
-TEST_CASE("damage: garbage config.json is reported with the parser's reason; the rest stays readable") {
+TEST_CASE("damage: garbage config.json is reported with the parser reason and the rest stays readable") {
     const fs::path dir = closed_run(fresh_root("config"), 3);
     replace_text(dir / "config.json", "{\"format\": \"mlsys-run-config\", \"version\": 1, \"config\": {");
     auto r = read_run(dir);
@@ -108,7 +108,7 @@ TEST_CASE("damage: garbage config.json is reported with the parser's reason; the
     CHECK(has_damage(*r, "config.json", 0, "missing or unreadable"));
 }
 
-TEST_CASE("damage: garbage summary.json, missing logs and leftover temporaries are reported") {
+TEST_CASE("damage: garbage summary.json and missing logs and leftover temporaries are reported") {
     const fs::path root = fresh_root("summary");
     const fs::path dir = closed_run(root, 1);
     replace_text(dir / "summary.json", "garbage");
@@ -141,7 +141,7 @@ TEST_CASE("damage: garbage summary.json, missing logs and leftover temporaries a
     CHECK(not_dir.error() == (root / "nope").string() + ": not a run directory");
 }
 
-TEST_CASE("list_runs: newest first by the id's time, hidden and stray entries skipped") {
+TEST_CASE("list_runs: newest first by the id time with hidden and stray entries skipped") {
     const fs::path root = fresh_root("list");
     CHECK(list_runs(root).empty());
     for (const char* id : {"20240101-120000-train-a-00aa", "20250301-080000-memsim-b-00bb",
