@@ -114,7 +114,7 @@ TEST_CASE("CommandQueue drains in order") {
     CHECK(q.drain().empty());
 }
 
-TEST_CASE("Job finishes, fails, cancels and pauses cooperatively") {
+TEST_CASE("Job finishes - fails - cancels and pauses cooperatively") {
     {
         Job job("ok", [](JobControl& c) {
             c.set_progress(1.0);
