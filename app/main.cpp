@@ -1,4 +1,9 @@
-// mlsyslab: one executable. No arguments opens the desktop app; subcommands run headless.
+// mlsyslab: one executable. No arguments (or GUI flags such as --screenshot) opens the desktop app;
+// a subcommand runs headless through the command line.
 #include "app/cli/cli.hpp"
+#include "app/gui/gui_main.hpp"
 
-int main(int argc, char** argv) { return mlsys::cli::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+    if (mlsys::gui::is_gui_invocation(argc, argv)) return mlsys::gui::gui_main(argc, argv);
+    return mlsys::cli::run_cli(argc, argv);
+}
