@@ -83,8 +83,8 @@ core::Result<GuiOptions> parse_gui_options(const std::vector<std::string>& args_
             while (start <= value.size()) {
                 const std::size_t comma = std::min(value.find(',', start), value.size());
                 const std::string item = value.substr(start, comma - start);
-                if (item != "help" && item != "overlay" && item != "about")
-                    return core::fail("--show " + value + ": '" + item + "' is not one of help, overlay, about");
+                if (item != "help" && item != "overlay" && item != "about" && item != "gallery")
+                    return core::fail("--show " + value + ": '" + item + "' is not one of help, overlay, about, gallery");
                 o.show.push_back(item);
                 start = comma + 1;
             }
@@ -107,7 +107,7 @@ std::string gui_usage() {
            "  --screenshot FILE    render --frames N frames (default 10), write the window as PNG, exit\n"
            "  --frames N           run N frames, then exit\n"
            "  --frame-stats FILE   write frame-time statistics (median, p99, ms) as JSON at exit\n"
-           "  --show LIST          open windows at start: help, overlay, about (comma-separated)\n"
+           "  --show LIST          open windows at start: help, overlay, about, gallery (comma list)\n"
            "Scripted runs (--screenshot, --frames) neither read nor write the saved settings.\n";
 }
 

@@ -17,7 +17,7 @@ struct GuiOptions {
     int width = 0, height = 0;     // --size WxH: window size in screen coordinates (0: saved size)
     std::string theme;             // --theme dark|light (default: the saved theme)
     std::string frame_stats_path;  // --frame-stats FILE.json: write frame-time statistics at exit
-    std::vector<std::string> show;  // --show help,overlay,about: windows open at start (for screenshots)
+    std::vector<std::string> show;  // --show help,overlay,about,gallery: windows open at start (screenshots)
     bool help = false;             // --help
     // Screenshot and fixed-frame runs are reproducible: they neither read nor write the user's settings.
     bool is_scripted() const { return !screenshot_path.empty() || frames > 0; }

@@ -246,6 +246,7 @@ int run_gui(const GuiOptions& options) {
     for (const std::string& w : options.show) {
         if (w == "help") app.ui->toggle_help();
         if (w == "about") app.ui->show_about();
+        if (w == "gallery") app.ui->show_gallery();
         if (w == "overlay") app.settings.performance_overlay = true;
     }
     if (!options.demo.empty()) {

@@ -41,6 +41,7 @@ void ShellUi::draw_menu_bar() {
     if (ImGui::BeginMenu("Debug")) {
         ImGui::MenuItem("ImGui demo window", nullptr, &show_demo_);
         ImGui::MenuItem("ImGui metrics window", nullptr, &show_metrics_);
+        ImGui::MenuItem("Chart gallery", nullptr, &show_gallery_);
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {

@@ -132,6 +132,10 @@ void ShellUi::draw_frame() {
     if (show_about_) draw_about();
     if (show_demo_) ImGui::ShowDemoWindow(&show_demo_);
     if (show_metrics_) ImGui::ShowMetricsWindow(&show_metrics_);
+    if (show_gallery_) {
+        if (!gallery_) gallery_ = std::make_unique<ChartGallery>();
+        gallery_->draw(&show_gallery_, ctx_.time_s);
+    }
     draw_toasts(body_top + body_h);
     draw_error_modal();
     ++ctx_.frame;

@@ -5,6 +5,7 @@
 
 #include "app/gui/gui_context.hpp"
 #include "app/gui/settings.hpp"
+#include "app/gui/widgets/chart_gallery.hpp"
 #include "app/gui/widgets/ring_buffer.hpp"
 #include "app/gui/workspace.hpp"
 
@@ -59,6 +60,7 @@ public:
     void toggle_overlay();
     void toggle_help() { show_help_ = !show_help_; }
     void show_about() { show_about_ = true; }
+    void show_gallery() { show_gallery_ = true; }
 
 private:
     void handle_shortcuts();
@@ -82,6 +84,8 @@ private:
     bool show_about_ = false;
     bool show_demo_ = false;
     bool show_metrics_ = false;
+    bool show_gallery_ = false;
+    std::unique_ptr<ChartGallery> gallery_;  // created when first opened
 };
 
 }  // namespace mlsys::gui

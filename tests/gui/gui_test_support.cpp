@@ -56,6 +56,17 @@ void HeadlessGui::frame() {
     ctx.time_s += 1.0 / 60.0;
 }
 
+void HeadlessGui::frame_with(const std::function<void()>& body) {
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+    ImGui::Begin("##test", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings);
+    body();
+    ImGui::End();
+    ImGui::Render();
+    ctx.time_s += 1.0 / 60.0;
+}
+
 void HeadlessGui::press_key(int key, bool ctrl) {
     ImGuiIO& io = ImGui::GetIO();
     io.KeyCtrl = ctrl;

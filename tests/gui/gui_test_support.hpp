@@ -10,6 +10,7 @@
 #include <SFML/Graphics/Image.hpp>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,8 @@ public:
 
     // One frame: NewFrame, ShellUi::draw_frame, Render. Advances time by 1/60 s.
     void frame();
+    // One frame that draws only `body` inside a full-screen window named "##test" (for widget tests).
+    void frame_with(const std::function<void()>& body);
     // Presses (down for one frame, then up) an ImGui/GLFW key index, with Ctrl if asked.
     void press_key(int key, bool ctrl = false);
 

@@ -134,7 +134,7 @@ TEST_CASE("bad GUI flags name the flag and the value") {
     CHECK(error({"--theme", "blue"}) == "--theme blue: expected dark or light");
     CHECK(error({"--frames"}) == "--frames: missing value");
     CHECK(error({"--bogus", "1"}) == "--bogus: unknown option (see mlsyslab gui --help)");
-    CHECK(error({"--show", "help,menu"}) == "--show help,menu: 'menu' is not one of help, overlay, about");
+    CHECK(error({"--show", "help,menu"}) == "--show help,menu: 'menu' is not one of help, overlay, about, gallery");
     auto r = parse_gui_options({"--show", "help,overlay"});
     REQUIRE(r.ok());
     CHECK(r->show == std::vector<std::string>{"help", "overlay"});

@@ -75,7 +75,7 @@ std::vector<double> linear_ticks(double lo, double hi, int max_intervals) {
     }
     const Step step = nice_step_parts(hi - lo, max_intervals);
     const double s = step.value();
-    const double tol = s * 1e-9;
+    const double tol = s * 1e-6;  // bounds often come from float data (0.2f = 0.200000003)
     const long long first = static_cast<long long>(std::ceil((lo - tol) / s));
     for (long long i = first;; ++i) {
         const double t = step.times(i);
@@ -89,8 +89,8 @@ std::vector<double> linear_ticks(double lo, double hi, int max_intervals) {
 std::vector<double> log_ticks(double lo, double hi, int max_ticks) {
     std::vector<double> ticks;
     if (!(lo > 0) || !(hi >= lo) || !std::isfinite(hi)) return ticks;
-    const int e_lo = static_cast<int>(std::ceil(std::log10(lo) - 1e-9));
-    const int e_hi = static_cast<int>(std::floor(std::log10(hi) + 1e-9));
+    const int e_lo = static_cast<int>(std::ceil(std::log10(lo) - 1e-6));  // 1e-6: float data (0.01f)
+    const int e_hi = static_cast<int>(std::floor(std::log10(hi) + 1e-6));
     if (e_hi < e_lo) return ticks;
     const int n = e_hi - e_lo + 1;
     const int stride = std::max(1, (n + std::max(1, max_ticks) - 1) / std::max(1, max_ticks));
@@ -119,8 +119,8 @@ Range nice_range(double lo, double hi, bool log_scale, int max_intervals) {
     if (log_scale) {
         if (hi <= 0) return {1, 10};
         if (lo <= 0) lo = hi * 1e-3;
-        double r_lo = pow10_exact(static_cast<int>(std::floor(std::log10(lo) + 1e-9)));
-        double r_hi = pow10_exact(static_cast<int>(std::ceil(std::log10(hi) - 1e-9)));
+        double r_lo = pow10_exact(static_cast<int>(std::floor(std::log10(lo) + 1e-6)));
+        double r_hi = pow10_exact(static_cast<int>(std::ceil(std::log10(hi) - 1e-6)));
         if (r_hi <= r_lo) r_hi = r_lo * 10;
         return {r_lo, r_hi};
     }
@@ -131,7 +131,7 @@ Range nice_range(double lo, double hi, bool log_scale, int max_intervals) {
     }
     const Step step = nice_step_parts(hi - lo, max_intervals);
     const double s = step.value();
-    const double tol = s * 1e-9;
+    const double tol = s * 1e-6;
     const auto i_lo = static_cast<long long>(std::floor((lo + tol) / s));
     const auto i_hi = static_cast<long long>(std::ceil((hi - tol) / s));
     return {step.times(i_lo), step.times(i_hi)};
@@ -173,7 +173,7 @@ std::string format_log_tick(double value, bool plain) {
     if (!(value > 0) || !std::isfinite(value)) return "nan";
     const double l = std::log10(value);
     const int e = static_cast<int>(std::lround(l));
-    if (std::abs(l - e) > 1e-9) return format_si(value);
+    if (std::abs(l - e) > 1e-6) return format_si(value);
     if (e >= -2 && e <= 3) return printf_fixed(value, std::max(0, -e), "");
     if (plain) return "1e" + std::to_string(e);
     static const char* const kSup[] = {"⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"};
