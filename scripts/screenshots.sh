@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Regenerates docs/screenshots/<workspace>.png: each workspace of the desktop app rendered under Xvfb by the
+# app's own --screenshot mode (read from the back buffer before the swap, so the pictures are deterministic).
+# Usage: scripts/screenshots.sh [path/to/mlsyslab]   (default: build/mlsyslab; build it first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EXE="${1:-build/mlsyslab}"
+OUT=docs/screenshots
+SIZE=1280x800
+if [ ! -x "$EXE" ]; then echo "screenshots: $EXE not found; build first (./run.sh or cmake --build build)" >&2; exit 2; fi
+if ! command -v xvfb-run >/dev/null; then echo "screenshots: xvfb-run missing (apt-get install xvfb xauth)" >&2; exit 2; fi
+mkdir -p "$OUT"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+# Scripted runs neither read nor write settings. HOME is a neutral name so paths shown in the pictures
+# (Help > Where things are saved) read like a user's; Mesa's shader cache goes to the scratch folder.
+shot() {  # shot NAME ARGS...
+  local name=$1
+  shift
+  env -u XDG_CONFIG_HOME -u XDG_DATA_HOME HOME=/home/student XDG_CACHE_HOME="$TMP/cache" \
+    xvfb-run -a -s "-screen 0 ${SIZE}x24" "$EXE" --screenshot "$OUT/$name.png" --size "$SIZE" "$@"
+  echo "wrote $OUT/$name.png"
+}
+for ws in train memory accelerator deploy faults board labs runs; do
+  shot "$ws" --workspace "$ws" --frames 20
+done
+shot light-theme --workspace memory --theme light --frames 20
+shot help --workspace memory --show help --frames 20
