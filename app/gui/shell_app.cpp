@@ -75,7 +75,7 @@ struct App {
     GuiContext ctx;
     std::unique_ptr<GlTextureCache> textures;
     std::unique_ptr<ShellUi> ui;
-    std::vector<double> all_frame_ms, all_work_ms;  // for --frame-stats
+    std::vector<double> all_frame_ms, all_work_ms, all_ui_ms;  // for --frame-stats
     bool imgui_ready = false;
 
     ~App() {
@@ -143,6 +143,7 @@ core::Status write_frame_stats(const App& app, int fb_w, int fb_h) {
     const std::size_t skip = std::min<std::size_t>(10, app.all_frame_ms.size() / 5);
     const std::vector<double> frames(app.all_frame_ms.begin() + static_cast<long>(skip), app.all_frame_ms.end());
     const std::vector<double> work(app.all_work_ms.begin() + static_cast<long>(skip), app.all_work_ms.end());
+    const std::vector<double> ui(app.all_ui_ms.begin() + static_cast<long>(skip), app.all_ui_ms.end());
     nlohmann::json j = {
         {"format", "mlsyslab-frame-stats"},
         {"version", 1},
@@ -154,6 +155,8 @@ core::Status write_frame_stats(const App& app, int fb_w, int fb_h) {
         {"frame_ms_p99", percentile(frames, 99)},
         {"work_ms_median", percentile(work, 50)},
         {"work_ms_p99", percentile(work, 99)},
+        {"ui_ms_median", percentile(ui, 50)},  // building the frame (workspaces + ImGui), before any GL call
+        {"ui_ms_p99", percentile(ui, 99)},
         {"framebuffer", {fb_w, fb_h}},
         {"renderer", app.ui->renderer_name},
     };
@@ -286,6 +289,7 @@ int run_gui(const GuiOptions& options) {
         ImGui::NewFrame();
         app.ui->draw_frame();
         ImGui::Render();
+        const double ui_ms = (now_s() - frame_start) * 1000.0;
 
         int fb_w = 0, fb_h = 0;
         glfwGetFramebufferSize(window, &fb_w, &fb_h);
@@ -313,7 +317,10 @@ int run_gui(const GuiOptions& options) {
             if (!options.frame_stats_path.empty()) app.all_frame_ms.push_back(frame_ms);
         }
         app.ui->work_ms.push(static_cast<float>(work_ms));
-        if (!options.frame_stats_path.empty()) app.all_work_ms.push_back(work_ms);
+        if (!options.frame_stats_path.empty()) {
+            app.all_work_ms.push_back(work_ms);
+            app.all_ui_ms.push_back(ui_ms);
+        }
         prev_frame_start = frame_start;
 
         if (app.ui->settings_changed && !scripted) {
