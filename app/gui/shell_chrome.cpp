@@ -132,6 +132,9 @@ void ShellUi::draw_workspace(float top, float height) {
     const Entry& e = entries_[active_];
     // One window id per workspace keeps each one's scroll position.
     const std::string window_id = "##workspace_" + e.info.id;
+    // No background fill: glClear already paints theme.window_bg, and under Mesa's software renderer a
+    // full-window fill costs ~5 ms a frame (measured: shell frame 9.5 ms -> 4.0 ms without it).
+    ImGui::SetNextWindowBgAlpha(0.0f);
     ImGui::Begin(window_id.c_str(), nullptr, kFixedWindow);
     ImGui::PopStyleVar(3);
     e.workspace->draw(ctx_);

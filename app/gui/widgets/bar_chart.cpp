@@ -80,7 +80,6 @@ bool bar_chart(const char* id, const BarSpec& spec, const BarSeries* series_in, 
         end_chart(L, spec.title, nullptr);
         return L.hovered;
     }
-    dl->AddRectFilled(pmin, pmax, t.plot_bg);
     const AxisMap vm = spec.horizontal ? AxisMap{r.lo, r.hi, log_scale, pmin.x, pmax.x} : AxisMap{r.lo, r.hi, log_scale, pmax.y, pmin.y};
     if (spec.horizontal) draw_x_axis(dl, vm, vt, pmin, pmax, spec.value_label);
     else draw_y_axis(dl, vm, vt, pmin, pmax, spec.value_label);
