@@ -137,7 +137,7 @@ core::Result<Dataset> load_csv_dataset(const std::filesystem::path& path, const 
     }
     if (d.n_classes < 2) return core::fail(file + ": labels name only one class; a classifier needs at least 2");
     d.x.shape = batched(n, d.sample_shape);
-    d.x.data = std::move(features);
+    d.x.data.assign(features.begin(), features.end());
     return d;
 }
 

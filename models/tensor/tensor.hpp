@@ -4,11 +4,30 @@
 // Eigen stays out of this header (it costs seconds per translation unit); see eigen_views.hpp.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <vector>
 
 namespace mlsys::models {
+
+// 64-byte aligned storage. Eigen's vectorised kernels take different code paths (and so round differently)
+// depending on where a buffer starts; a fixed alignment makes the same seed give bit-identical results.
+template <class T>
+struct AlignedAllocator {
+    using value_type = T;
+    static constexpr std::align_val_t kAlignment{64};
+    AlignedAllocator() = default;
+    template <class U>
+    AlignedAllocator(const AlignedAllocator<U>&) noexcept {}  // NOLINT(google-explicit-constructor)
+    T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlignment)); }
+    void deallocate(T* p, size_t) noexcept { ::operator delete(p, kAlignment); }
+    template <class U>
+    bool operator==(const AlignedAllocator<U>&) const noexcept { return true; }
+};
+
+using FloatBuffer = std::vector<float, AlignedAllocator<float>>;
 
 // A shape; per-sample shapes omit the batch dimension ({28, 28, 1} or {784}).
 using Shape = std::vector<int>;
@@ -18,7 +37,7 @@ std::string shape_str(const Shape& shape);  // "28x28x1"
 
 struct Tensor {
     Shape shape;
-    std::vector<float> data;
+    FloatBuffer data;
 
     Tensor() = default;
     explicit Tensor(Shape s, float fill = 0.0f);

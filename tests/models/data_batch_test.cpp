@@ -152,7 +152,7 @@ TEST_CASE("normalization: per-channel mean and std from train applied to another
     Tensor other({3, 2});
     other.data = {2.0f, 12.0f, 4.0f, 8.0f, 0.0f, 10.0f};
     REQUIRE(apply_normalization(norm, other).ok());
-    CHECK(other.data == std::vector<float>{0.0f, 2.0f, 2.0f, -2.0f, -2.0f, 0.0f});
+    CHECK(other.data == FloatBuffer{0.0f, 2.0f, 2.0f, -2.0f, -2.0f, 0.0f});
 
     Tensor wrong({3, 5});
     auto st = apply_normalization(norm, wrong);

@@ -32,7 +32,7 @@ TEST_CASE("CSV: numeric features with integer labels in the last column") {
     CHECK(d->size() == 3);
     CHECK(d->sample_shape == Shape{3});
     CHECK(d->x.shape == Shape{3, 3});
-    CHECK(d->x.data == std::vector<float>{0.5f, -1.0f, 0.2f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f});
+    CHECK(d->x.data == FloatBuffer{0.5f, -1.0f, 0.2f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f});
     CHECK(d->y == std::vector<int>{0, 2, 1});
     CHECK(d->n_classes == 3);
     CHECK(d->class_names == std::vector<std::string>{"0", "1", "2"});
@@ -47,7 +47,7 @@ TEST_CASE("CSV: named labels in a chosen column become sorted classes") {
     REQUIRE_MESSAGE(d.ok(), d.error());
     CHECK(d->class_names == std::vector<std::string>{"idle", "punch", "wave"});
     CHECK(d->y == std::vector<int>{2, 0, 1, 2});
-    CHECK(d->x.data == std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8});
+    CHECK(d->x.data == FloatBuffer{1, 2, 3, 4, 5, 6, 7, 8});
 
     CsvDatasetOptions no_header;
     no_header.has_header = false;
@@ -56,7 +56,7 @@ TEST_CASE("CSV: named labels in a chosen column become sorted classes") {
     auto r = load_csv_dataset(q, no_header);
     REQUIRE(r.ok());
     CHECK(r->y == std::vector<int>{0, 1});
-    CHECK(r->x.data == std::vector<float>{1, 2, 3, 4});
+    CHECK(r->x.data == FloatBuffer{1, 2, 3, 4});
 }
 
 TEST_CASE("CSV: malformed files are refused naming file and line and column and value") {

@@ -1,0 +1,160 @@
+// MaxPool2D / AvgPool2D (NHWC, optional symmetric padding that never wins a max and is not counted in an
+// average) and GlobalAvgPool (HxWxC -> C). Max pooling remembers the winning input for backward.
+#include "models/layers/layer_kinds.hpp"
+
+#include <limits>
+
+namespace mlsys::models::detail {
+namespace {
+
+class Pool2D final : public Layer {
+public:
+    explicit Pool2D(const LayerSpec& s) : Layer(s), is_max_(s.kind == LayerKind::MaxPool2D) {}
+
+    core::Result<Shape> do_build(const Shape& in) override {
+        if (in.size() != 3)
+            return core::fail(std::string(to_string(spec_.kind)) + " needs an image input (height x width x channels), got " +
+                              shape_str(in));
+        h_ = in[0];
+        w_ = in[1];
+        c_ = in[2];
+        const int p = spec_.padding;
+        if (spec_.kernel_h > h_ + 2 * p || spec_.kernel_w > w_ + 2 * p)
+            return core::fail("pool " + std::to_string(spec_.kernel_h) + "x" + std::to_string(spec_.kernel_w) +
+                              " is larger than the input " + std::to_string(h_) + "x" + std::to_string(w_));
+        if (2 * p >= spec_.kernel_h || 2 * p >= spec_.kernel_w)
+            return core::fail("padding " + std::to_string(p) + " must be less than half the pool size");
+        oh_ = window_out(h_, spec_.kernel_h, spec_.stride, p);
+        ow_ = window_out(w_, spec_.kernel_w, spec_.stride, p);
+        return Shape{oh_, ow_, c_};
+    }
+
+    void forward(const Tensor& x, Tensor& y, bool) override {
+        const int n = x.batch();
+        y.resize({n, oh_, ow_, c_});
+        if (is_max_) argmax_.resize(static_cast<size_t>(y.size()));
+        for (int b = 0; b < n; ++b)
+            for (int oy = 0; oy < oh_; ++oy)
+                for (int ox = 0; ox < ow_; ++ox) {
+                    const int64_t o = ((int64_t(b) * oh_ + oy) * ow_ + ox) * c_;
+                    float* out = y.ptr() + o;
+                    int count = 0;
+                    if (is_max_)
+                        for (int c = 0; c < c_; ++c) out[c] = -std::numeric_limits<float>::infinity();
+                    else
+                        for (int c = 0; c < c_; ++c) out[c] = 0.0f;
+                    for_each_tap(b, oy, ox, [&](int64_t in_off) {
+                        const float* in = x.ptr() + in_off;
+                        ++count;
+                        if (is_max_) {
+                            // The first tap always wins, so the winner is defined even for NaN inputs
+                            // (fault injection produces them).
+                            int64_t* am = argmax_.data() + o;
+                            for (int c = 0; c < c_; ++c)
+                                if (count == 1 || in[c] > out[c]) {
+                                    out[c] = in[c];
+                                    am[c] = in_off + c;
+                                }
+                        } else {
+                            for (int c = 0; c < c_; ++c) out[c] += in[c];
+                        }
+                    });
+                    if (!is_max_) {
+                        const float inv = 1.0f / static_cast<float>(count);
+                        for (int c = 0; c < c_; ++c) out[c] *= inv;
+                    }
+                }
+    }
+
+    void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx) override {
+        if (!dx) return;
+        dx->resize(x.shape);
+        dx->zero();
+        const int n = x.batch();
+        if (is_max_) {
+            for (int64_t i = 0; i < y.size(); ++i) (*dx)[argmax_[static_cast<size_t>(i)]] += dy[i];
+            return;
+        }
+        for (int b = 0; b < n; ++b)
+            for (int oy = 0; oy < oh_; ++oy)
+                for (int ox = 0; ox < ow_; ++ox) {
+                    const float* g = dy.ptr() + ((int64_t(b) * oh_ + oy) * ow_ + ox) * c_;
+                    int count = 0;
+                    for_each_tap(b, oy, ox, [&](int64_t) { ++count; });
+                    const float inv = 1.0f / static_cast<float>(count);
+                    for_each_tap(b, oy, ox, [&](int64_t in_off) {
+                        float* d = dx->ptr() + in_off;
+                        for (int c = 0; c < c_; ++c) d[c] += g[c] * inv;
+                    });
+                }
+    }
+
+private:
+    template <class F>
+    void for_each_tap(int b, int oy, int ox, F&& f) const {
+        for (int ky = 0; ky < spec_.kernel_h; ++ky) {
+            const int iy = oy * spec_.stride - spec_.padding + ky;
+            if (iy < 0 || iy >= h_) continue;
+            for (int kx = 0; kx < spec_.kernel_w; ++kx) {
+                const int ix = ox * spec_.stride - spec_.padding + kx;
+                if (ix < 0 || ix >= w_) continue;
+                f(((int64_t(b) * h_ + iy) * w_ + ix) * c_);
+            }
+        }
+    }
+
+    bool is_max_;
+    int h_ = 0, w_ = 0, c_ = 0, oh_ = 0, ow_ = 0;
+    std::vector<int64_t> argmax_;
+};
+
+class GlobalAvgPool final : public Layer {
+public:
+    explicit GlobalAvgPool(const LayerSpec& s) : Layer(s) {}
+
+    core::Result<Shape> do_build(const Shape& in) override {
+        if (in.size() != 3)
+            return core::fail("global_avgpool needs an image input (height x width x channels), got " + shape_str(in));
+        hw_ = in[0] * in[1];
+        c_ = in[2];
+        return Shape{c_};
+    }
+
+    void forward(const Tensor& x, Tensor& y, bool) override {
+        const int n = x.batch();
+        y.resize({n, c_});
+        const float inv = 1.0f / static_cast<float>(hw_);
+        for (int b = 0; b < n; ++b) {
+            float* out = y.ptr() + int64_t(b) * c_;
+            for (int c = 0; c < c_; ++c) out[c] = 0.0f;
+            for (int p = 0; p < hw_; ++p) {
+                const float* in = x.ptr() + (int64_t(b) * hw_ + p) * c_;
+                for (int c = 0; c < c_; ++c) out[c] += in[c];
+            }
+            for (int c = 0; c < c_; ++c) out[c] *= inv;
+        }
+    }
+
+    void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) override {
+        if (!dx) return;
+        dx->resize(x.shape);
+        const float inv = 1.0f / static_cast<float>(hw_);
+        for (int b = 0; b < x.batch(); ++b) {
+            const float* g = dy.ptr() + int64_t(b) * c_;
+            for (int p = 0; p < hw_; ++p) {
+                float* d = dx->ptr() + (int64_t(b) * hw_ + p) * c_;
+                for (int c = 0; c < c_; ++c) d[c] = g[c] * inv;
+            }
+        }
+    }
+
+private:
+    int hw_ = 0, c_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Layer> make_pool2d(const LayerSpec& spec) { return std::make_unique<Pool2D>(spec); }
+std::unique_ptr<Layer> make_global_avgpool(const LayerSpec& spec) { return std::make_unique<GlobalAvgPool>(spec); }
+
+}  // namespace mlsys::models::detail
