@@ -31,9 +31,15 @@ std::string& last_glfw_error() {
     return error;
 }
 
+bool& glfw_ready() {
+    static bool ready = false;
+    return ready;
+}
+
+// Before glfwInit succeeds the error is reported once by run_gui with advice; afterwards it is logged.
 void on_glfw_error(int code, const char* description) {
     last_glfw_error() = description ? description : "unknown error";
-    core::log_warn("GLFW error " + std::to_string(code) + ": " + last_glfw_error());
+    if (glfw_ready()) core::log_warn("GLFW error " + std::to_string(code) + ": " + last_glfw_error());
 }
 
 struct WindowDeleter {
@@ -192,6 +198,7 @@ int run_gui(const GuiOptions& options) {
                      last_glfw_error().c_str());
         return 1;
     }
+    glfw_ready() = true;
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
