@@ -14,7 +14,7 @@ out=$(mktemp)
 for i in $(seq "$runs"); do
   for m in mlp cnn; do
     OMP_NUM_THREADS=1 build/bench/bench_train --model "$m" >>"$out"
-    OMP_NUM_THREADS=1 /usr/bin/python3 bench/reference/torch_train.py "$m" >>"$out"
+    OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 /usr/bin/python3 bench/reference/torch_train.py "$m" >>"$out"
   done
 done
 /usr/bin/python3 - "$out" <<'PY'

@@ -27,8 +27,10 @@ endif()
 message(STATUS "MLSys Lab instruction set: ${MLSYS_ARCH} -> '${MLSYS_ARCH_FLAGS}'")
 
 add_library(mlsys_options INTERFACE)
+# -fno-math-errno: our code never reads errno after a math call, and without it GCC cannot vectorise
+# sqrt (the fused Adam update measured ~35% slower as scalar code).
 target_compile_options(mlsys_options INTERFACE
-  ${MLSYS_ARCH_FLAGS}
+  ${MLSYS_ARCH_FLAGS} -fno-math-errno
   -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
   $<$<COMPILE_LANGUAGE:CXX>:-Wno-restrict>)
 if(MLSYS_SANITIZE)

@@ -6,8 +6,6 @@
 
 #include <utility>
 
-#include <algorithm>
-#include <cstring>
 
 namespace mlsys::models::detail {
 namespace {
@@ -65,7 +63,7 @@ public:
         ConstMatrixMap dY = as_matrix(dy, rows, spec_.filters);
         const Tensor& cols = pointwise_ ? x : cols_;  // forward(training) left the im2col matrix in cols_
         as_matrix(weight_grad_, k_, spec_.filters).noalias() = as_matrix(cols, rows, k_).transpose() * dY;
-        if (spec_.use_bias) as_row(bias_grad_) = dY.colwise().sum();
+        if (spec_.use_bias) bias_gradient(dy.ptr(), rows);
         if (!dx) return;
         dx->resize(x.shape);
         ConstMatrixMap W = const_matrix(weight_, k_, spec_.filters);
@@ -89,45 +87,74 @@ private:
     // cols_[(n, oy, ox), (ky, kx, c)] = x[n, oy*s - p + ky, ox*s - p + kx, c], zero outside the image.
     void im2col(const Tensor& x, int n) {
         const int kh = spec_.kernel_h, kw = spec_.kernel_w, s = spec_.stride, p = spec_.padding;
+        const int C = c_, H = h_, W = w_;  // locals: the compiler need not reload members after stores
         cols_.resize({n * oh_ * ow_, k_});
-        float* out = cols_.ptr();
-        const float* in = x.ptr();
-        const size_t run = static_cast<size_t>(c_) * sizeof(float);
-        for (int b = 0; b < n; ++b)
-            for (int oy = 0; oy < oh_; ++oy)
-                for (int ox = 0; ox < ow_; ++ox) {
-                    for (int ky = 0; ky < kh; ++ky) {
-                        const int iy = oy * s - p + ky;
-                        for (int kx = 0; kx < kw; ++kx) {
-                            const int ix = ox * s - p + kx;
-                            if (iy < 0 || iy >= h_ || ix < 0 || ix >= w_) std::memset(out, 0, run);
-                            else std::memcpy(out, in + ((int64_t(b) * h_ + iy) * w_ + ix) * c_, run);
-                            out += c_;
-                        }
-                    }
-                }
-    }
-
-    // The adjoint of im2col: every column entry adds its gradient back to the input pixel it came from.
-    void col2im(Tensor& dx, int n) const {
-        const int kh = spec_.kernel_h, kw = spec_.kernel_w, s = spec_.stride, p = spec_.padding;
-        dx.zero();
-        const float* src = dcols_.ptr();
-        float* out = dx.ptr();
+        float* __restrict out = cols_.ptr();
+        const float* __restrict in = x.ptr();
         for (int b = 0; b < n; ++b)
             for (int oy = 0; oy < oh_; ++oy)
                 for (int ox = 0; ox < ow_; ++ox)
                     for (int ky = 0; ky < kh; ++ky) {
                         const int iy = oy * s - p + ky;
-                        for (int kx = 0; kx < kw; ++kx) {
-                            const int ix = ox * s - p + kx;
-                            if (iy >= 0 && iy < h_ && ix >= 0 && ix < w_) {
-                                float* dst = out + ((int64_t(b) * h_ + iy) * w_ + ix) * c_;
-                                for (int c = 0; c < c_; ++c) dst[c] += src[c];
+                        if (iy < 0 || iy >= H) {
+                            for (int i = 0; i < kw * C; ++i) out[i] = 0.0f;
+                            out += kw * C;
+                            continue;
+                        }
+                        const float* row = in + (int64_t(b) * H + iy) * W * C;
+                        const int ix0 = ox * s - p;
+                        if (ix0 >= 0 && ix0 + kw <= W) {
+                            // The whole kernel row is inside the image: kw * C contiguous floats.
+                            const float* src = row + int64_t(ix0) * C;
+                            for (int i = 0; i < kw * C; ++i) out[i] = src[i];
+                            out += kw * C;
+                            continue;
+                        }
+                        for (int kx = 0; kx < kw; ++kx, out += C) {
+                            const int ix = ix0 + kx;
+                            if (ix < 0 || ix >= W) {
+                                for (int c = 0; c < C; ++c) out[c] = 0.0f;
+                            } else {
+                                const float* src = row + int64_t(ix) * C;
+                                for (int c = 0; c < C; ++c) out[c] = src[c];
                             }
-                            src += c_;
                         }
                     }
+    }
+
+    // The adjoint of im2col: every column entry adds its gradient back to the input pixel it came from.
+    void col2im(Tensor& dx, int n) const {
+        const int kh = spec_.kernel_h, kw = spec_.kernel_w, s = spec_.stride, p = spec_.padding;
+        const int C = c_, H = h_, W = w_;  // locals: the compiler need not reload members after stores
+        dx.zero();
+        const float* __restrict src = dcols_.ptr();
+        float* __restrict out = dx.ptr();
+        for (int b = 0; b < n; ++b)
+            for (int oy = 0; oy < oh_; ++oy)
+                for (int ox = 0; ox < ow_; ++ox)
+                    for (int ky = 0; ky < kh; ++ky) {
+                        const int iy = oy * s - p + ky;
+                        if (iy < 0 || iy >= H) {
+                            src += int64_t(kw) * C;
+                            continue;
+                        }
+                        float* row = out + (int64_t(b) * H + iy) * W * C;
+                        for (int kx = 0; kx < kw; ++kx, src += C) {
+                            const int ix = ox * s - p + kx;
+                            if (ix < 0 || ix >= W) continue;
+                            float* dst = row + int64_t(ix) * C;
+                            for (int c = 0; c < C; ++c) dst[c] += src[c];
+                        }
+                    }
+    }
+
+    // db[f] = sum over rows of dY[row, f], row by row so the filter loop vectorises.
+    void bias_gradient(const float* dy, int64_t rows) {
+        const int F = spec_.filters;
+        float* __restrict db = bias_grad_.ptr();
+        for (int f = 0; f < F; ++f) db[f] = 0.0f;
+        for (int64_t r = 0; r < rows; ++r, dy += F)
+            for (int f = 0; f < F; ++f) db[f] += dy[f];
     }
 
     int h_ = 0, w_ = 0, c_ = 0, oh_ = 0, ow_ = 0, k_ = 0;

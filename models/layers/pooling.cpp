@@ -2,7 +2,8 @@
 // average) and GlobalAvgPool (HxWxC -> C). Max pooling remembers the winning input for backward.
 #include "models/layers/layer_kinds.hpp"
 
-#include <limits>
+#include <cstdint>
+#include <vector>
 
 namespace mlsys::models::detail {
 namespace {
@@ -31,65 +32,77 @@ public:
 
     void forward(const Tensor& x, Tensor& y, bool) override {
         const int n = x.batch();
-        y.resize({n, oh_, ow_, c_});
+        const int C = c_;  // a local: the int32 argmax stores could alias the member and block vectorising
+        y.resize({n, oh_, ow_, C});
         if (is_max_) argmax_.resize(static_cast<size_t>(y.size()));
         for (int b = 0; b < n; ++b)
             for (int oy = 0; oy < oh_; ++oy)
                 for (int ox = 0; ox < ow_; ++ox) {
-                    const int64_t o = ((int64_t(b) * oh_ + oy) * ow_ + ox) * c_;
+                    const int64_t o = ((int64_t(b) * oh_ + oy) * ow_ + ox) * C;
                     float* out = y.ptr() + o;
                     int count = 0;
-                    if (is_max_)
-                        for (int c = 0; c < c_; ++c) out[c] = -std::numeric_limits<float>::infinity();
-                    else
-                        for (int c = 0; c < c_; ++c) out[c] = 0.0f;
-                    for_each_tap(b, oy, ox, [&](int64_t in_off) {
+                    for_each_tap(b, oy, ox, [&](int64_t in_off, int tap) {
                         const float* in = x.ptr() + in_off;
-                        ++count;
-                        if (is_max_) {
+                        if (count++ == 0) {
                             // The first tap always wins, so the winner is defined even for NaN inputs
                             // (fault injection produces them).
-                            int64_t* am = argmax_.data() + o;
-                            for (int c = 0; c < c_; ++c)
-                                if (count == 1 || in[c] > out[c]) {
-                                    out[c] = in[c];
-                                    am[c] = in_off + c;
-                                }
+                            for (int c = 0; c < C; ++c) out[c] = in[c];
+                            if (is_max_)
+                                for (int c = 0; c < C; ++c) argmax_[static_cast<size_t>(o + c)] = tap;
+                        } else if (is_max_) {
+                            int32_t* am = argmax_.data() + o;
+                            for (int c = 0; c < C; ++c) {  // branch-free, so it vectorises
+                                const bool greater = in[c] > out[c];
+                                out[c] = greater ? in[c] : out[c];
+                                am[c] = greater ? tap : am[c];
+                            }
                         } else {
-                            for (int c = 0; c < c_; ++c) out[c] += in[c];
+                            for (int c = 0; c < C; ++c) out[c] += in[c];
                         }
                     });
                     if (!is_max_) {
                         const float inv = 1.0f / static_cast<float>(count);
-                        for (int c = 0; c < c_; ++c) out[c] *= inv;
+                        for (int c = 0; c < C; ++c) out[c] *= inv;
                     }
                 }
     }
 
-    void backward(const Tensor& x, const Tensor& y, const Tensor& dy, Tensor* dx) override {
+    void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) override {
         if (!dx) return;
         dx->resize(x.shape);
         dx->zero();
         const int n = x.batch();
-        if (is_max_) {
-            for (int64_t i = 0; i < y.size(); ++i) (*dx)[argmax_[static_cast<size_t>(i)]] += dy[i];
-            return;
-        }
+        const int C = c_;
+        // Offset of each tap from the window's top-left corner (only in-bounds taps ever win).
+        std::vector<int64_t> tap_offset(static_cast<size_t>(spec_.kernel_h * spec_.kernel_w));
+        for (int t = 0; t < spec_.kernel_h * spec_.kernel_w; ++t)
+            tap_offset[static_cast<size_t>(t)] = (int64_t(t / spec_.kernel_w) * w_ + t % spec_.kernel_w) * C;
         for (int b = 0; b < n; ++b)
             for (int oy = 0; oy < oh_; ++oy)
                 for (int ox = 0; ox < ow_; ++ox) {
-                    const float* g = dy.ptr() + ((int64_t(b) * oh_ + oy) * ow_ + ox) * c_;
+                    const int64_t o = ((int64_t(b) * oh_ + oy) * ow_ + ox) * C;
+                    const float* g = dy.ptr() + o;
+                    if (is_max_) {
+                        // Each output's gradient goes to the input its winning tap read.
+                        const int64_t corner = ((int64_t(b) * h_ + oy * spec_.stride - spec_.padding) * w_ +
+                                                ox * spec_.stride - spec_.padding) * C;
+                        const int32_t* am = argmax_.data() + o;
+                        float* d = dx->ptr() + corner;
+                        for (int c = 0; c < C; ++c) d[tap_offset[static_cast<size_t>(am[c])] + c] += g[c];
+                        continue;
+                    }
                     int count = 0;
-                    for_each_tap(b, oy, ox, [&](int64_t) { ++count; });
+                    for_each_tap(b, oy, ox, [&](int64_t, int) { ++count; });
                     const float inv = 1.0f / static_cast<float>(count);
-                    for_each_tap(b, oy, ox, [&](int64_t in_off) {
+                    for_each_tap(b, oy, ox, [&](int64_t in_off, int) {
                         float* d = dx->ptr() + in_off;
-                        for (int c = 0; c < c_; ++c) d[c] += g[c] * inv;
+                        for (int c = 0; c < C; ++c) d[c] += g[c] * inv;
                     });
                 }
     }
 
 private:
+    // Calls f(input offset, tap index ky * kernel_w + kx) for every in-bounds tap of output (oy, ox).
     template <class F>
     void for_each_tap(int b, int oy, int ox, F&& f) const {
         for (int ky = 0; ky < spec_.kernel_h; ++ky) {
@@ -98,14 +111,14 @@ private:
             for (int kx = 0; kx < spec_.kernel_w; ++kx) {
                 const int ix = ox * spec_.stride - spec_.padding + kx;
                 if (ix < 0 || ix >= w_) continue;
-                f(((int64_t(b) * h_ + iy) * w_ + ix) * c_);
+                f(((int64_t(b) * h_ + iy) * w_ + ix) * c_, ky * spec_.kernel_w + kx);
             }
         }
     }
 
     bool is_max_;
     int h_ = 0, w_ = 0, c_ = 0, oh_ = 0, ow_ = 0;
-    std::vector<int64_t> argmax_;
+    std::vector<int32_t> argmax_;  // per output element: the winning tap (ky * kernel_w + kx)
 };
 
 class GlobalAvgPool final : public Layer {
