@@ -61,4 +61,10 @@ std::filesystem::path data_dir() { return xdg("XDG_DATA_HOME", ".local/share"); 
 std::filesystem::path config_dir() { return xdg("XDG_CONFIG_HOME", ".config"); }
 std::filesystem::path default_runs_dir() { return data_dir() / "runs"; }
 
+std::filesystem::path assets_dir() {
+    const char* v = std::getenv("MLSYS_ASSETS_DIR");
+    if (v && *v) return v;
+    return MLSYS_DEFAULT_ASSETS_DIR;
+}
+
 }  // namespace mlsys::core

@@ -22,5 +22,8 @@ std::filesystem::path data_dir();
 std::filesystem::path config_dir();
 // data_dir()/runs, the default root of the experiment log.
 std::filesystem::path default_runs_dir();
+// The read-only assets shipped with the source (device profiles, topologies, hierarchy presets):
+// $MLSYS_ASSETS_DIR if set, else the repository's assets/ folder this build was configured from.
+std::filesystem::path assets_dir();
 
 }  // namespace mlsys::core
