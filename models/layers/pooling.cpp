@@ -70,9 +70,28 @@ public:
     void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) override {
         if (!dx) return;
         dx->resize(x.shape);
-        dx->zero();
         const int n = x.batch();
         const int C = c_;
+        if (is_max_ && tiles_input()) {
+            // Windows tile the input exactly: every input belongs to one window, so write each one once
+            // (its window's gradient where it won, else 0) instead of zeroing and scattering.
+            const int kh = spec_.kernel_h, kw = spec_.kernel_w;
+            for (int b = 0; b < n; ++b)
+                for (int oy = 0; oy < oh_; ++oy)
+                    for (int ox = 0; ox < ow_; ++ox) {
+                        const int64_t o = ((int64_t(b) * oh_ + oy) * ow_ + ox) * C;
+                        const float* __restrict g = dy.ptr() + o;
+                        const int32_t* __restrict am = argmax_.data() + o;
+                        for (int ky = 0; ky < kh; ++ky)
+                            for (int kx = 0; kx < kw; ++kx) {
+                                const int tap = ky * kw + kx;
+                                float* __restrict d = dx->ptr() + ((int64_t(b) * h_ + oy * kh + ky) * w_ + ox * kw + kx) * C;
+                                for (int c = 0; c < C; ++c) d[c] = am[c] == tap ? g[c] : 0.0f;
+                            }
+                    }
+            return;
+        }
+        dx->zero();
         // Offset of each tap from the window's top-left corner (only in-bounds taps ever win).
         std::vector<int64_t> tap_offset(static_cast<size_t>(spec_.kernel_h * spec_.kernel_w));
         for (int t = 0; t < spec_.kernel_h * spec_.kernel_w; ++t)
@@ -114,6 +133,12 @@ private:
                 f(((int64_t(b) * h_ + iy) * w_ + ix) * c_, ky * spec_.kernel_w + kx);
             }
         }
+    }
+
+    // Non-overlapping, unpadded windows that cover every input pixel.
+    bool tiles_input() const {
+        return spec_.stride == spec_.kernel_h && spec_.stride == spec_.kernel_w && spec_.padding == 0 &&
+               oh_ * spec_.kernel_h == h_ && ow_ * spec_.kernel_w == w_;
     }
 
     bool is_max_;
