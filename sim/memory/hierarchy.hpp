@@ -1,0 +1,65 @@
+// A memory hierarchy replaying an address stream: each access goes to the innermost level; misses fill from
+// the level below, dirty evictions write back, write-through levels forward writes, main memory ends the
+// chain. Counts hits, misses (3C split when asked), evictions, bytes moved between levels, cycles and energy.
+#pragma once
+
+#include "sim/memory/cache.hpp"
+#include "sim/memory/hierarchy_config.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlsys::sim {
+
+struct LevelStats {
+    std::string name;
+    int64_t reads = 0, writes = 0;        // accesses arriving at this level
+    int64_t hits = 0, misses = 0;
+    int64_t compulsory = 0, capacity = 0, conflict = 0;  // when classifying
+    int64_t evictions = 0, dirty_evictions = 0;
+    int64_t fills = 0;
+    int64_t bytes_from_below = 0;         // fills
+    int64_t bytes_to_below = 0;           // write-backs and written-through data
+    double energy_pj = 0;
+    double hit_rate() const { return reads + writes > 0 ? static_cast<double>(hits) / static_cast<double>(reads + writes) : 0; }
+};
+
+struct MainStats {
+    int64_t reads = 0, writes = 0;        // line (or word) transfers
+    int64_t bytes_read = 0, bytes_written = 0;
+    double energy_pj = 0;
+};
+
+// The totals of a replay: per level, main memory, time and energy.
+struct ReplayStats {
+    std::vector<LevelStats> levels;
+    MainStats main;
+    int64_t accesses = 0;
+    double latency_cycles = 0;     // every access's hit latency down to where it was served, no overlap
+    double bandwidth_cycles = 0;   // the busiest link's bytes / bandwidth
+    double cycles() const { return latency_cycles > bandwidth_cycles ? latency_cycles : bandwidth_cycles; }
+    double stall_cycles = 0;       // cycles beyond an L1 hit for every access
+    double memory_energy_pj() const;
+};
+
+class Hierarchy {
+public:
+    explicit Hierarchy(const HierarchyConfig& config, bool classify_misses = false);
+
+    // One access of `size` bytes at `addr` (split at line boundaries of the innermost level).
+    void access(uint64_t addr, int size, bool is_write);
+    const ReplayStats& stats() const;  // bandwidth cycles and energy brought up to date
+    const HierarchyConfig& config() const { return config_; }
+
+private:
+    // `bytes`: what moves when this access reaches the next level (the access size, or a line).
+    void access_level(size_t level, uint64_t addr, bool is_write, int bytes);
+    void to_main(uint64_t bytes, bool is_write);
+
+    HierarchyConfig config_;
+    std::vector<Cache> caches_;
+    mutable ReplayStats stats_;
+};
+
+}  // namespace mlsys::sim
