@@ -1,4 +1,5 @@
-// The OpenGL implementation of TextureCache: one GL texture per key, re-uploaded when its version changes.
+// The OpenGL implementation of TextureCache: one GL texture per key, re-uploaded when its version (or its
+// filtering) changes.
 // Lives only in the windowed app (needs a current GL context).
 #pragma once
 
@@ -16,13 +17,15 @@ public:
     GlTextureCache(const GlTextureCache&) = delete;
     GlTextureCache& operator=(const GlTextureCache&) = delete;
 
-    ImTextureID update(const std::string& key, int w, int h, const uint32_t* rgba, uint64_t version) override;
+    ImTextureID update(const std::string& key, int w, int h, const uint32_t* rgba, uint64_t version,
+                       bool smooth = false) override;
 
 private:
     struct Entry {
         unsigned id = 0;
         int w = 0, h = 0;
         uint64_t version = ~0ull;
+        bool smooth = false;
     };
     std::map<std::string, Entry> textures_;
 };

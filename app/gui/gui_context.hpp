@@ -15,7 +15,7 @@
 #include <vector>
 
 namespace mlsys::session {
-struct Session;
+class Session;
 }
 
 namespace mlsys::gui {
@@ -45,8 +45,10 @@ class TextureCache {
 public:
     virtual ~TextureCache() = default;
     // Creates or updates the texture `key`; re-uploads only when `version` differs from the last call.
-    // `rgba` holds w x h pixels in IM_COL32 layout, row 0 at the top. Null when it cannot upload.
-    virtual ImTextureID update(const std::string& key, int w, int h, const uint32_t* rgba, uint64_t version) = 0;
+    // `rgba` holds w x h pixels in IM_COL32 layout, row 0 at the top. smooth: bilinear filtering when
+    // enlarged (a decision boundary), else nearest (crisp pixels of a 28x28 image). Null when it cannot upload.
+    virtual ImTextureID update(const std::string& key, int w, int h, const uint32_t* rgba, uint64_t version,
+                               bool smooth = false) = 0;
 };
 
 // A running job as the status bar and the performance overlay show it.

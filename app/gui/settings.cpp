@@ -114,6 +114,10 @@ SettingsLoad parse_gui_settings(const std::string& text, const std::string& sour
     r.read_identifier("workspace", s.workspace);
     r.read_choice("theme", {"dark", "light"}, s.theme);
     r.read_bool(nullptr, "performance_overlay", s.performance_overlay);
+    if (auto ws = root.find("workspaces"); ws != root.end()) {
+        if (ws->is_object()) s.workspace_state = *ws;
+        else out.warnings.push_back(source_name + ": workspaces: must be an object (got " + ws->dump() + ")");
+    }
     return out;
 }
 
@@ -130,6 +134,7 @@ std::string serialize_gui_settings(const GuiSettings& s) {
         {"workspace", s.workspace},
         {"theme", s.theme},
         {"performance_overlay", s.performance_overlay},
+        {"workspaces", s.workspace_state.is_object() ? s.workspace_state : nlohmann::json::object()},
     };
     return j.dump(2) + "\n";
 }

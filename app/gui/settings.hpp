@@ -4,6 +4,8 @@
 
 #include "models/core/result.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -19,6 +21,9 @@ struct GuiSettings {
     std::string workspace = "train";  // id of the workspace shown at start
     std::string theme = "dark";       // "dark" or "light"
     bool performance_overlay = false;
+    // Each workspace's own saved state by id ({"train": {...}}), written by Workspace::save_state and given
+    // back to Workspace::restore_state; the shell only checks that it is an object.
+    nlohmann::json workspace_state = nlohmann::json::object();
     bool operator==(const GuiSettings&) const = default;
 };
 

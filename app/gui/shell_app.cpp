@@ -7,6 +7,7 @@
 #include "app/gui/settings.hpp"
 #include "app/gui/shell_ui.hpp"
 #include "app/gui/widgets/plot_math.hpp"
+#include "app/session/session.hpp"
 #include "models/core/files.hpp"
 #include "models/core/log.hpp"
 
@@ -22,6 +23,8 @@
 #include <memory>
 #include <string>
 #include <thread>
+
+#include <stdlib.h>  // mkdtemp
 
 namespace mlsys::gui {
 namespace {
@@ -71,8 +74,27 @@ float content_scale(GLFWwindow* window) {
     return std::isfinite(s) ? std::clamp(s, 1.0f, 4.0f) : 1.0f;
 }
 
-// Everything the loop needs, destroyed in the right order (workspaces and textures before the context).
+// A scratch folder for the Runs of a scripted run (--screenshot, --frames), so tests and screenshots never
+// write into the user's data; removed when the app exits.
+struct ScratchDir {
+    std::filesystem::path path;
+    ~ScratchDir() {
+        std::error_code ec;
+        if (!path.empty()) std::filesystem::remove_all(path, ec);
+    }
+};
+
+std::filesystem::path make_scratch_dir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "mlsyslab-runs-XXXXXX").string();
+    if (!::mkdtemp(templ.data())) return {};
+    return templ;
+}
+
+// Everything the loop needs, destroyed in the right order: workspaces and textures before the GL context,
+// then (members, in reverse) the session — which stops and joins a running job — then its scratch folder.
 struct App {
+    ScratchDir scratch_runs;
+    std::unique_ptr<session::Session> session;
     GuiOptions options;
     GuiSettings settings;
     std::filesystem::path settings_path;
@@ -82,6 +104,8 @@ struct App {
     std::unique_ptr<GlTextureCache> textures;
     std::unique_ptr<ShellUi> ui;
     std::vector<double> all_frame_ms, all_work_ms, all_ui_ms;  // for --frame-stats
+    std::vector<char> all_job_running;                       // per frame: was a job running
+    std::vector<double> all_job_rate;                        // per frame with a job: its rate (e.g. images/s)
     bool imgui_ready = false;
 
     ~App() {
@@ -140,6 +164,7 @@ void save_settings(App& app) {
         glfwGetWindowPos(w, &app.settings.window_x, &app.settings.window_y);
         glfwGetWindowSize(w, &app.settings.window_width, &app.settings.window_height);
     }
+    if (app.ui) app.ui->store_workspace_state();
     const core::Status st = save_gui_settings(app.settings_path, app.settings);
     if (!st) core::log_warn("could not save settings: " + st.error());
 }
@@ -150,6 +175,10 @@ core::Status write_frame_stats(const App& app, int fb_w, int fb_h) {
     const std::vector<double> frames(app.all_frame_ms.begin() + static_cast<long>(skip), app.all_frame_ms.end());
     const std::vector<double> work(app.all_work_ms.begin() + static_cast<long>(skip), app.all_work_ms.end());
     const std::vector<double> ui(app.all_ui_ms.begin() + static_cast<long>(skip), app.all_ui_ms.end());
+    // The same frames restricted to those drawn while a job (e.g. training) ran, with the job's rate.
+    std::vector<double> job_frames;
+    for (std::size_t i = skip; i < app.all_frame_ms.size() && i < app.all_job_running.size(); ++i)
+        if (app.all_job_running[i]) job_frames.push_back(app.all_frame_ms[i]);
     nlohmann::json j = {
         {"format", "mlsyslab-frame-stats"},
         {"version", 1},
@@ -163,6 +192,10 @@ core::Status write_frame_stats(const App& app, int fb_w, int fb_h) {
         {"work_ms_p99", percentile(work, 99)},
         {"ui_ms_median", percentile(ui, 50)},  // building the frame (workspaces + ImGui), before any GL call
         {"ui_ms_p99", percentile(ui, 99)},
+        {"frames_with_job", job_frames.size()},
+        {"job_frame_ms_median", percentile(job_frames, 50)},
+        {"job_frame_ms_p99", percentile(job_frames, 99)},
+        {"job_rate_median", percentile(app.all_job_rate, 50)},
         {"framebuffer", {fb_w, fb_h}},
         {"renderer", app.ui->renderer_name},
     };
@@ -239,6 +272,20 @@ int run_gui(const GuiOptions& options) {
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
     app.ctx.export_dir = core::data_dir() / "exports";
+    // The engine room every workspace shares. Runs go to the XDG data folder, or to a scratch folder that is
+    // deleted at exit when the run is scripted.
+    std::string runs_dir;
+    if (scripted) {
+        app.scratch_runs.path = make_scratch_dir();
+        if (app.scratch_runs.path.empty()) {
+            std::fprintf(stderr, "mlsyslab: cannot create a scratch folder under %s\n",
+                         std::filesystem::temp_directory_path().string().c_str());
+            return 1;
+        }
+        runs_dir = app.scratch_runs.path.string();
+    }
+    app.session = std::make_unique<session::Session>(runs_dir);
+    app.ctx.session = app.session.get();
     app.ctx.can_capture = true;
     app.ctx.scripted = scripted;
     app.textures = std::make_unique<GlTextureCache>();
@@ -275,6 +322,7 @@ int run_gui(const GuiOptions& options) {
         // Idle politely: with no job running and no toast fading, wait for input instead of spinning.
         std::vector<JobView> jobs;
         for (const ShellUi::Entry& e : app.ui->entries()) e.workspace->running_jobs(jobs);
+
         const bool animating = scripted || !jobs.empty() || !app.ctx.toasts.empty() || app.ctx.frame < 5;
         if (animating) glfwPollEvents();
         else glfwWaitEventsTimeout(0.25);
@@ -321,7 +369,12 @@ int run_gui(const GuiOptions& options) {
         if (prev_frame_start >= 0) {
             const double frame_ms = (frame_start - prev_frame_start) * 1000.0;
             app.ui->frame_ms.push(static_cast<float>(frame_ms));
-            if (!options.frame_stats_path.empty()) app.all_frame_ms.push_back(frame_ms);
+            if (!options.frame_stats_path.empty()) {
+                app.all_frame_ms.push_back(frame_ms);
+                app.all_job_running.push_back(jobs.empty() ? 0 : 1);
+                for (const JobView& j : jobs)
+                    if (j.rate > 0) app.all_job_rate.push_back(j.rate);
+            }
         }
         app.ui->work_ms.push(static_cast<float>(work_ms));
         if (!options.frame_stats_path.empty()) {

@@ -2,6 +2,7 @@
 // The drawing of each region is in shell_chrome.cpp and shell_windows.cpp.
 #include "app/gui/shell_ui.hpp"
 
+#include "app/session/session.hpp"
 #include "models/core/log.hpp"
 
 #define GLFW_INCLUDE_NONE
@@ -15,6 +16,11 @@ ShellUi::ShellUi(GuiContext& ctx, GuiSettings& settings) : ctx_(ctx), settings_(
         entry.info = e.info;
         entry.is_registered = e.is_registered;
         entry.workspace = e.factory();
+        if (auto it = settings_.workspace_state.find(entry.info.id); it != settings_.workspace_state.end()) {
+            std::vector<std::string> warnings;
+            entry.workspace->restore_state(*it, warnings);
+            for (const std::string& w : warnings) core::log_warn("settings: " + w);
+        }
         entries_.push_back(std::move(entry));
     }
     if (!select(settings_.workspace)) {
@@ -114,7 +120,21 @@ void ShellUi::handle_shortcuts() {
         start_pause();
 }
 
+void ShellUi::store_workspace_state() {
+    if (!settings_.workspace_state.is_object()) settings_.workspace_state = nlohmann::json::object();
+    for (const Entry& e : entries_) {
+        nlohmann::json state = e.workspace->save_state();
+        if (!state.is_null()) settings_.workspace_state[e.info.id] = std::move(state);
+    }
+}
+
 void ShellUi::draw_frame() {
+    // The session first: a finished job becomes the current model before any workspace looks at it.
+    if (ctx_.session) {
+        const std::string failure = ctx_.session->poll();
+        if (!failure.empty()) ctx_.show_error("Training failed", failure);
+        ctx_.model_label = ctx_.session->has_model() ? ctx_.session->model_label() : "";
+    }
     for (Entry& e : entries_) e.workspace->update(ctx_);
     handle_shortcuts();
 

@@ -39,8 +39,10 @@ public:
     // Starts a demo in the active workspace (--demo); false with a reason.
     bool start_demo(const std::string& name, std::string& error);
 
-    // Draws one whole frame; call between ImGui::NewFrame() and ImGui::Render().
+    // Draws one whole frame; call between ImGui::NewFrame() and ImGui::Render(). Polls the session first.
     void draw_frame();
+    // Copies every workspace's save_state() into settings.workspace_state (before the settings are saved).
+    void store_workspace_state();
 
     // Frame times the platform records (ms): between frame starts, and the frame's own CPU work.
     RingBuffer<float> frame_ms{600};

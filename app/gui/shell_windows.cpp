@@ -5,6 +5,7 @@
 #include "app/gui/settings.hpp"
 #include "app/gui/widgets/plot_math.hpp"
 #include "app/gui/widgets/tooltip.hpp"
+#include "app/session/session.hpp"
 #include "models/core/files.hpp"
 
 #include <algorithm>
@@ -80,6 +81,7 @@ void ShellUi::draw_help() {
         "Hover over any number to see what it means. Long work runs in the background: the status bar shows its "
         "progress, and you can switch workspaces while it runs.");
     ImGui::PopTextWrapPos();
+    entries_[active_].workspace->draw_help(ctx_);
     ImGui::Spacing();
     ImGui::PushFont(ctx_.fonts.bold);
     ImGui::TextUnformatted("Where things are saved");
@@ -89,7 +91,7 @@ void ShellUi::draw_help() {
     ImGui::TextUnformatted(gui_settings_path().string().c_str());
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx_.theme->text_dim), "Runs");
     ImGui::SameLine(110 * s);
-    ImGui::TextUnformatted(core::default_runs_dir().string().c_str());
+    ImGui::TextUnformatted(ctx_.session ? ctx_.session->runs_dir().c_str() : core::default_runs_dir().string().c_str());
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(ctx_.theme->text_dim), "Exports");
     ImGui::SameLine(110 * s);
     ImGui::TextUnformatted(ctx_.export_dir.string().c_str());

@@ -93,7 +93,10 @@ private:
 }  // namespace
 
 bool register_workspace(WorkspaceInfo info, WorkspaceFactory factory) {
-    registry()[info.id] = {std::move(info), std::move(factory)};
+    // The key is copied first: in `map[info.id] = {std::move(info), ...}` C++17 evaluates the right side
+    // (moving the id away) before the subscript.
+    const std::string id = info.id;
+    registry()[id] = {std::move(info), std::move(factory)};
     return true;
 }
 

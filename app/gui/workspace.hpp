@@ -5,6 +5,8 @@
 
 #include "app/gui/gui_context.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,6 +43,16 @@ public:
     }
     // Jobs this workspace runs, for the status bar and the performance overlay.
     virtual void running_jobs(std::vector<JobView>& out) const { (void)out; }
+    // The workspace's part of the help window (F1), drawn below the shell's shortcuts while it is shown.
+    virtual void draw_help(GuiContext& ctx) { (void)ctx; }
+    // Settings to keep between launches (null: nothing), stored in settings.json under "workspaces".<id>,
+    // and given back at the next start. restore_state keeps its defaults for anything it cannot read and
+    // adds a warning naming the key.
+    virtual nlohmann::json save_state() const { return nullptr; }
+    virtual void restore_state(const nlohmann::json& state, std::vector<std::string>& warnings) {
+        (void)state;
+        (void)warnings;
+    }
     // Whether the workspace is a real implementation (false for the "not available yet" page).
     virtual bool is_available() const { return true; }
 };

@@ -40,6 +40,8 @@ HeadlessGui::HeadlessGui(float width, float height, const std::string& workspace
     gui::apply_theme(gui::ThemeKind::Dark, 1.0f);
     ctx.export_dir = std::filesystem::path(MLSYS_TEST_TMP_DIR) / "exports";
     gui::set_current_gui_context(&ctx);
+    session = std::make_unique<session::Session>((std::filesystem::path(MLSYS_TEST_TMP_DIR) / "runs").string());
+    ctx.session = session.get();
     settings.workspace = workspace;
     ui = std::make_unique<gui::ShellUi>(ctx, settings);
 }

@@ -6,6 +6,7 @@
 #include "app/gui/gui_context.hpp"
 #include "app/gui/settings.hpp"
 #include "app/gui/shell_ui.hpp"
+#include "app/session/session.hpp"
 
 #include <SFML/Graphics/Image.hpp>
 
@@ -16,8 +17,8 @@
 
 namespace mlsys::test {
 
-// An ImGui context with DejaVu fonts built, DisplaySize set, no ini file and no backend, plus the
-// GuiContext and a ShellUi over it. Destroys everything in order.
+// An ImGui context with DejaVu fonts built, DisplaySize set, no ini file and no backend, plus a Session
+// (Runs under the test's temporary folder), the GuiContext and a ShellUi over it. Destroys everything in order.
 class HeadlessGui {
 public:
     explicit HeadlessGui(float width = 1280, float height = 800, const std::string& workspace = "train");
@@ -36,6 +37,7 @@ public:
     int window_vertex_count(const std::string& window_name) const;
     int total_vertex_count() const;
 
+    std::unique_ptr<session::Session> session;  // destroyed after the ShellUi (it joins a running job)
     gui::GuiContext ctx;
     gui::GuiSettings settings;
     std::unique_ptr<gui::ShellUi> ui;

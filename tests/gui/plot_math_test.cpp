@@ -120,6 +120,9 @@ TEST_CASE("SI read-outs keep three significant digits") {
     CHECK(format_si(2.5e9) == "2.5G");
     CHECK(format_si(0.000123) == "0.000123");
     CHECK(format_si(999) == "999");
+    CHECK(format_si(5600) == "5.6k");       // was "5.6e+03" before 1e3 got its own suffix
+    CHECK(format_si(999.7) == "1k");        // three digits would print "1e+03"
+    CHECK(format_si(999999) == "1M");
     CHECK(format_si(-45600) == "-45.6k");
 }
 

@@ -32,7 +32,7 @@ bool heatmap(const char* id, const HeatmapSpec& spec, const float* values, int r
     ImFont* small = chart_small_font();
     const float fs = small->FontSize;
     if (!values || rows <= 0 || cols <= 0) {
-        draw_centered_note(dl, L.content_min, L.content_max, "No data yet");
+        draw_centered_note(dl, L.content_min, L.content_max, spec.empty_text ? spec.empty_text : "No data yet");
         end_chart(L, spec.title, nullptr);
         return L.hovered;
     }

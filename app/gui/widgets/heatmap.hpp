@@ -25,6 +25,7 @@ struct HeatmapSpec {
     const char* value_format = "%.0f";
     std::string colorbar_label;             // e.g. "images"
     const std::vector<int>* highlight_cells = nullptr;  // cell indices (r * cols + c) to outline, e.g. the diagonal
+    const char* empty_text = "No data yet";             // shown when there are no values
 };
 
 // Draws `values` (rows x cols, row-major). Returns true while hovered.

@@ -149,7 +149,7 @@ bool Plot::draw() {
         end_chart(L, spec_.title, nullptr);
         return L.hovered;
     }
-    const AxisTicks xt = make_ticks(xr.lo, xr.hi, spec_.x.log_scale, std::clamp(static_cast<int>((pmax.x - pmin.x) / (80 * s)), 2, 10));
+    const AxisTicks xt = make_ticks(xr.lo, xr.hi, spec_.x.log_scale, std::clamp(static_cast<int>((pmax.x - pmin.x) / (64 * s)), 2, 10));
     const AxisMap xm{xr.lo, xr.hi, spec_.x.log_scale, pmin.x, pmax.x};
     const AxisMap ym{yr.lo, yr.hi, spec_.y.log_scale, pmax.y, pmin.y};
 
@@ -162,7 +162,7 @@ bool Plot::draw() {
         const ImVec2 a(xm.to_px(img.x_min), ym.to_px(img.y_max)), b(xm.to_px(img.x_max), ym.to_px(img.y_min));
         ImTextureID tex = nullptr;
         if (ctx && ctx->textures && !img.texture_key.empty())
-            tex = ctx->textures->update(img.texture_key, img.w, img.h, img.rgba, img.version);
+            tex = ctx->textures->update(img.texture_key, img.w, img.h, img.rgba, img.version, img.smooth);
         if (tex) {
             dl->AddImage(tex, a, b);
         } else {  // no GPU texture (headless): one rectangle per pixel
@@ -180,7 +180,9 @@ bool Plot::draw() {
         if (r.vertical) dl->AddLine(ImVec2(p, pmin.y), ImVec2(p, pmax.y), col, 1.5f * s);
         else dl->AddLine(ImVec2(pmin.x, p), ImVec2(pmax.x, p), col, 1.5f * s);
         if (!r.label.empty()) {
-            const ImVec2 pos = r.vertical ? ImVec2(p + 4 * s, pmin.y + 2 * s) : ImVec2(pmin.x + 4 * s, p - fs - 2 * s);
+            const float lw = small->CalcTextSizeA(fs, 1e9f, 0, r.label.c_str()).x;
+            ImVec2 pos = r.vertical ? ImVec2(p + 4 * s, pmin.y + 2 * s) : ImVec2(pmin.x + 4 * s, p - fs - 2 * s);
+            if (r.label_at_end) pos = r.vertical ? ImVec2(p + 4 * s, pmax.y - fs - 2 * s) : ImVec2(pmax.x - lw - 4 * s, p - fs - 2 * s);
             dl->AddText(small, fs, pos, col, r.label.c_str());
         }
     }

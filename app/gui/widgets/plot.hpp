@@ -69,6 +69,7 @@ struct PlotImage {
     double x_min = 0, x_max = 1, y_min = 0, y_max = 1;
     std::string texture_key;  // GPU texture name (uploaded when version changes); empty: rectangles
     uint64_t version = 0;
+    bool smooth = false;      // bilinear filtering (a continuous field); false: crisp pixels
 };
 
 struct RefLine {
@@ -76,6 +77,7 @@ struct RefLine {
     bool vertical = false;
     std::string label;
     ImU32 color = 0;
+    bool label_at_end = false;  // put the label at the right (horizontal) or bottom (vertical) end of the line
 };
 
 class Plot {

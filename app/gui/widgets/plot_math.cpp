@@ -191,11 +191,11 @@ std::string format_si(double value) {
         double scale;
         const char* name;
     };
-    static constexpr Suffix kSuffixes[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e4, "k"}};
+    static constexpr Suffix kSuffixes[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
     for (const Suffix& s : kSuffixes) {
-        if (a >= s.scale) {
-            const double scale = s.scale == 1e4 ? 1e3 : s.scale;
-            std::snprintf(buf, sizeof buf, "%.3g%s", value / scale, s.name);
+        // 999.6 and up round to "1e+03" at three digits: give them the next suffix instead.
+        if (a >= s.scale * 0.9995) {
+            std::snprintf(buf, sizeof buf, "%.3g%s", value / s.scale, s.name);
             return buf;
         }
     }

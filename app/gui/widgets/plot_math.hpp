@@ -52,8 +52,8 @@ std::string format_tick(double value, double step);
 // Decades 10^-2..10^3 print as plain numbers ("0.01", "1", "1000") since they read faster.
 std::string format_log_tick(double value, bool plain = false);
 
-// A value with 3 significant digits and an SI suffix for read-outs: 0.000123 -> "0.000123",
-// 12345 -> "12.3k", 2.5e9 -> "2.5G".
+// A value with 3 significant digits and an SI suffix for read-outs: 0.000123 -> "0.000123", 999 -> "999",
+// 5600 -> "5.6k", 12345 -> "12.3k", 2.5e9 -> "2.5G".
 std::string format_si(double value);
 
 // The p-th percentile (0..100) of a sample, interpolating linearly between the closest ranks (NumPy's
