@@ -31,8 +31,18 @@ work = statistics.median(s["work_ms_median"] for s in stats)
 ui = statistics.median(s["ui_ms_median"] for s in stats)
 print(f"{name:28s} frame median {med:6.2f} ms   p99 {p99:6.2f} ms   work median {work:6.2f} ms (UI {ui:5.2f})   "
       f"({runs} runs x {stats[0]['frames_measured']} frames, {stats[0]['renderer']})")
+if all(s.get("frames_with_job", 0) > 0 for s in stats):
+    jmed = statistics.median(s["job_frame_ms_median"] for s in stats)
+    jp99 = statistics.median(s["job_frame_ms_p99"] for s in stats)
+    rate = statistics.median(s["job_rate_median"] for s in stats)
+    nj = min(s["frames_with_job"] for s in stats)
+    print(f"{'  while the job ran':28s} frame median {jmed:6.2f} ms   p99 {jp99:6.2f} ms   job rate median {rate:,.0f}/s"
+          f"   (>= {nj} frames with the job running per run)")
 PY
 }
 
 scenario "shell (Memory page)" --workspace memory
 scenario "chart gallery" --workspace memory --show gallery,overlay
+# cnn on Fashion-MNIST (the Train workspace's "fashion" demo: 10,000 training images, 2 epochs) with the
+# performance overlay on; the second line is restricted to the frames drawn while training ran.
+scenario "Train: cnn on Fashion-MNIST" --workspace train --demo fashion --show overlay

@@ -21,7 +21,10 @@ shot() {  # shot NAME ARGS...
     xvfb-run -a -s "-screen 0 ${SIZE}x24" "$EXE" --screenshot "$OUT/$name.png" --size "$SIZE" "$@"
   echo "wrote $OUT/$name.png"
 }
-for ws in train memory accelerator deploy faults board labs runs; do
+# The Train workspace mid-demo: the spiral set once its boundary has formed, Fashion-MNIST while cnn trains.
+shot train --workspace train --demo spiral --frames 240
+shot train-fashion --workspace train --demo fashion --frames 150
+for ws in memory accelerator deploy faults board labs runs; do
   shot "$ws" --workspace "$ws" --frames 20
 done
 shot light-theme --workspace memory --theme light --frames 20
