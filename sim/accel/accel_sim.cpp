@@ -20,6 +20,7 @@ std::vector<LayerWork> lower_workload(const models::Workload& workload, int batc
         w.op = l.op;
         w.input_words = l.input_elems() * b;
         w.output_words = l.output_elems() * b;
+        w.weight_words = l.n_params();
         if (models::is_matrix_op(l.op) && l.gemm_m > 0 && l.gemm_n > 0 && l.gemm_k > 0) {
             w.on_array = true;
             w.gemm = {l.gemm_m * b, l.gemm_n, l.gemm_k};

@@ -37,6 +37,7 @@ struct LayerWork {
     int64_t vector_ops = 0;  // element operations on the vector unit (batch included)
     int64_t input_words = 0;
     int64_t output_words = 0;
+    int64_t weight_words = 0;  // parameters of the layer (all instances)
     // Unpadded convolutions: the geometry SCALE-Sim's detailed report depends on.
     bool has_geometry = false;
     ConvGeometry geometry;
