@@ -80,6 +80,11 @@ void Hierarchy::access_level(size_t level, uint64_t addr, bool is_write, int byt
 }
 
 void Hierarchy::access(uint64_t addr, int size, bool is_write) {
+    if (caches_.empty()) {  // no cache: the access goes straight to main memory
+        stats_.accesses++;
+        to_main(static_cast<uint64_t>(size > 0 ? size : 1), is_write);
+        return;
+    }
     const uint64_t line_bytes = static_cast<uint64_t>(config_.levels.front().line_bytes);
     uint64_t a = addr;
     const uint64_t end = addr + static_cast<uint64_t>(size > 0 ? size : 1);
@@ -107,6 +112,12 @@ const ReplayStats& Hierarchy::stats() const {
     }
     stats_.main.energy_pj = static_cast<double>(stats_.main.bytes_read + stats_.main.bytes_written) * config_.main.energy_pj_per_byte;
     stats_.bandwidth_cycles = busiest;
+    if (caches_.empty()) {
+        stats_.bandwidth_cycles = static_cast<double>(stats_.main.bytes_read + stats_.main.bytes_written) /
+                                  config_.main.bandwidth_bytes_per_cycle;
+        stats_.stall_cycles = 0;  // nothing faster to compare with
+        return stats_;
+    }
     const double l1 = config_.levels.front().hit_latency_cycles;
     int64_t reads0 = stats_.levels.front().reads;
     stats_.stall_cycles = std::max(0.0, stats_.latency_cycles - static_cast<double>(reads0) * l1);

@@ -45,8 +45,18 @@ bool is_power_of_two(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
 
 }  // namespace
 
+double HierarchyConfig::mac_energy_pj(int bytes_per_element) const {
+    return bytes_per_element >= 4 ? mac_energy_pj_fp32 : bytes_per_element == 2 ? mac_energy_pj_fp16 : mac_energy_pj_int8;
+}
+
+double HierarchyConfig::peak_macs_per_cycle_for(int bytes_per_element) const {
+    const double p = bytes_per_element >= 4 ? peak_macs_per_cycle
+                     : bytes_per_element == 2 ? peak_macs_per_cycle_fp16
+                                              : peak_macs_per_cycle_int8;
+    return p > 0 ? p : peak_macs_per_cycle;
+}
+
 core::Status validate_hierarchy(const HierarchyConfig& c) {
-    if (c.levels.empty()) return fail("levels: at least one level is needed");
     for (size_t i = 0; i < c.levels.size(); ++i) {
         const auto& l = c.levels[i];
         const std::string w = "levels[" + std::to_string(i) + "]";
@@ -79,10 +89,13 @@ core::Result<HierarchyConfig> parse_hierarchy(const json& j) {
     if (!j.contains("version") || j["version"] != 1) return fail("version: this build reads version 1");
     HierarchyConfig c;
     c.name = j.value("name", std::string("custom"));
+    c.description = j.value("description", std::string());
     for (auto st : {num(j, "clock_hz", c.clock_hz, "", true), num(j, "mac_energy_pj_fp32", c.mac_energy_pj_fp32, "", false),
                     num(j, "mac_energy_pj_fp16", c.mac_energy_pj_fp16, "", false),
                     num(j, "mac_energy_pj_int8", c.mac_energy_pj_int8, "", false),
-                    num(j, "peak_macs_per_cycle", c.peak_macs_per_cycle, "", true)})
+                    num(j, "peak_macs_per_cycle", c.peak_macs_per_cycle, "", true),
+                    num(j, "peak_macs_per_cycle_fp16", c.peak_macs_per_cycle_fp16, "", false),
+                    num(j, "peak_macs_per_cycle_int8", c.peak_macs_per_cycle_int8, "", false)})
         if (!st) return fail(st.error().substr(1));  // drop the leading '.' of a top-level key
     if (!j.contains("levels") || !j["levels"].is_array()) return fail("levels: must be an array (innermost first)");
     for (size_t i = 0; i < j["levels"].size(); ++i) {
@@ -166,6 +179,7 @@ json to_json(const HierarchyConfig& c) {
     return json{{"format", "mlsys-hierarchy"},
                 {"version", 1},
                 {"name", c.name},
+                {"description", c.description},
                 {"clock_hz", c.clock_hz},
                 {"levels", levels},
                 {"main",
@@ -178,6 +192,8 @@ json to_json(const HierarchyConfig& c) {
                 {"mac_energy_pj_fp16", c.mac_energy_pj_fp16},
                 {"mac_energy_pj_int8", c.mac_energy_pj_int8},
                 {"peak_macs_per_cycle", c.peak_macs_per_cycle},
+                {"peak_macs_per_cycle_fp16", c.peak_macs_per_cycle_fp16},
+                {"peak_macs_per_cycle_int8", c.peak_macs_per_cycle_int8},
                 {"sources", c.sources}};
 }
 

@@ -44,15 +44,22 @@ struct MainMemoryConfig {
 
 struct HierarchyConfig {
     std::string name = "custom";
+    std::string description;
     double clock_hz = 1e9;
-    std::vector<LevelConfig> levels;  // innermost first
+    std::vector<LevelConfig> levels;  // innermost first; none: every access goes to main memory (an MCU without cache)
     MainMemoryConfig main;
     // Compute energy per multiply-accumulate by precision (Horowitz, ISSCC 2014, 45 nm).
     double mac_energy_pj_fp32 = 4.6;  // 3.7 pJ multiply + 0.9 pJ add
     double mac_energy_pj_fp16 = 1.5;  // 1.1 + 0.4
     double mac_energy_pj_int8 = 0.23; // 0.2 + 0.03
-    double peak_macs_per_cycle = 1;   // for the roofline
+    // Peak compute for the roofline, multiply-accumulates per cycle by precision (0: as fp32).
+    double peak_macs_per_cycle = 1;
+    double peak_macs_per_cycle_fp16 = 0;
+    double peak_macs_per_cycle_int8 = 0;
     std::map<std::string, std::string> sources;
+
+    double mac_energy_pj(int bytes_per_element) const;       // 4: fp32, 2: fp16, 1: int8
+    double peak_macs_per_cycle_for(int bytes_per_element) const;
 };
 
 // Parses and validates; errors name the field ("levels[0].size_bytes must be a multiple of line_bytes ×
