@@ -89,7 +89,7 @@ void add(ImageOutcomes& a, const ImageOutcomes& o) {
 
 // A clone to corrupt (int8 quantisation happens in place), its injector, the golden run.
 struct Bench {
-    models::Model model;
+    std::unique_ptr<models::Model> model;  // on the heap: the injector holds a reference to it
     std::unique_ptr<FaultInjector> inj;
     EvalBatches batches;
     std::vector<int> golden;
@@ -104,8 +104,8 @@ core::Result<Bench> prepare(models::Model& model, const models::Dataset& test, c
     if (batch_size < 1) return core::fail("batch_size must be >= 1");
     auto clone = model.clone();
     if (!clone) return core::fail(clone.error());
-    Bench b{std::move(*clone), nullptr, {}, {}, 0};
-    auto inj = FaultInjector::create(b.model, spec);
+    Bench b{std::make_unique<models::Model>(std::move(*clone)), nullptr, {}, {}, 0};
+    auto inj = FaultInjector::create(*b.model, spec);
     if (!inj) return core::fail(inj.error());
     b.inj = std::move(*inj);
     b.batches = gather(test, limit, batch_size);
@@ -122,7 +122,7 @@ core::Result<Bench> prepare(models::Model& model, const models::Dataset& test, c
         }
     }
     b.inj->set_armed(false);
-    b.golden = predict(b.model, *b.inj, b.batches);
+    b.golden = predict(*b.model, *b.inj, b.batches);
     b.inj->set_armed(true);
     const ImageOutcomes o = compare(b.golden, b.golden, b.batches);
     b.clean_accuracy = o.n_images ? double(o.n_correct) / double(o.n_images) : 0.0;
@@ -142,7 +142,7 @@ core::Result<CampaignResult> run_campaign(models::Model& model, const models::Da
     CampaignResult res;
     res.clean_accuracy = b.clean_accuracy;
     res.n_images = b.batches.n;
-    res.faults_per_layer.assign(size_t(b.model.n_layers()), 0);
+    res.faults_per_layer.assign(size_t(b.model->n_layers()), 0);
     const bool fixed = config.fault.n_faults > 0 || !config.fault.sites.empty();
     const std::vector<double> bers = fixed ? std::vector<double>{config.fault.ber} : config.bers;
     const double total = double(bers.size()) * config.trials;
@@ -160,7 +160,7 @@ core::Result<CampaignResult> run_campaign(models::Model& model, const models::Da
                 break;
             }
             b.inj->begin_trial(trial_seed(config.seed, p, uint64_t(t)));
-            const std::vector<int> got = predict(b.model, *b.inj, b.batches);
+            const std::vector<int> got = predict(*b.model, *b.inj, b.batches);
             faults += b.inj->counters().n_faults;
             pt.counters += b.inj->counters();
             for (size_t l = 0; l < res.faults_per_layer.size(); ++l) res.faults_per_layer[l] += b.inj->faults_per_layer()[l];
@@ -242,7 +242,7 @@ core::Result<VulnerabilityResult> run_vulnerability(models::Model& model, const 
                     break;
                 }
                 b.inj->begin_trial(trial_seed(config.seed, li * 64 + bi, uint64_t(t)));
-                const std::vector<int> got = predict(b.model, *b.inj, b.batches);
+                const std::vector<int> got = predict(*b.model, *b.inj, b.batches);
                 b.inj->end_trial();
                 const ImageOutcomes o = compare(b.golden, got, b.batches);
                 add(cell.images, o);

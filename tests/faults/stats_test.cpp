@@ -48,3 +48,24 @@ TEST_CASE("Leveugle sample size by hand") {
 }
 
 TEST_SUITE_END();
+
+#include "faults/flips/word_faults.hpp"
+
+TEST_CASE("site sampling hits each bit with the bit-error rate") {
+    // 10000 words x 32 bits at 1e-3: 320 hits expected per draw; over 200 draws the mean is within
+    // 4 standard errors (sqrt(320/200) = 1.26) of 320.
+    mlsys::core::Rng rng(5);
+    double sum = 0;
+    for (int i = 0; i < 200; ++i) sum += double(mlsys::faults::sample_sites(rng, 10000, 32, {}, 1e-3, 0).size());
+    CHECK(sum / 200 == doctest::Approx(320).epsilon(5.0 / 320));
+    // Restricted to bits 23-30: every site is an exponent bit, at 8/32 of the rate.
+    const std::vector<int> exp_bits = {23, 24, 25, 26, 27, 28, 29, 30};
+    double n = 0;
+    for (int i = 0; i < 200; ++i)
+        for (const auto& s : mlsys::faults::sample_sites(rng, 10000, 32, exp_bits, 1e-3, 0)) {
+            CHECK(s.bit >= 23);
+            CHECK(s.bit <= 30);
+            n += 1;
+        }
+    CHECK(n / 200 == doctest::Approx(80).epsilon(2.6 / 80));
+}
