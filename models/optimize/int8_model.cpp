@@ -255,6 +255,14 @@ nlohmann::json to_json(const QuantConfig& c) {
             {"calib", to_string(c.calib)}, {"percentile", c.percentile},   {"n_calib", c.n_calib}};
 }
 
+core::Result<std::vector<int>> quantization_points(Model& model) {
+    auto groups = plan(model);
+    if (!groups) return fail(groups.error());
+    std::vector<int> out;
+    for (const auto& g : *groups) out.push_back(g.last);
+    return out;
+}
+
 core::Result<QuantizedModel> quantize_model(Model& model, const Dataset& calib, const QuantConfig& cfg) {
     if (cfg.weight_bits < 2 || cfg.weight_bits > 8) return fail("weight_bits must be 2..8, got " + std::to_string(cfg.weight_bits));
     if (cfg.act_bits < 2 || cfg.act_bits > 8) return fail("act_bits must be 2..8, got " + std::to_string(cfg.act_bits));

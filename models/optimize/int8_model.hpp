@@ -87,6 +87,10 @@ nlohmann::json to_json(const QuantConfig& c);
 // activation range on `calib` and quantizes weights. Errors name the layer that has no int8 form.
 core::Result<QuantizedModel> quantize_model(Model& model, const Dataset& calib, const QuantConfig& config);
 
+// The layers whose outputs become int8 tensors in quantize_model (after folding and fusion): what
+// quantization-aware training fake-quantizes. Errors like quantize_model's for layers without an int8 form.
+core::Result<std::vector<int>> quantization_points(Model& model);
+
 // Integer-only inference of one sample: `input` has in_elems of layer 0, `output` gets n_classes int8
 // logits. `scratch` is resized as needed (two ping-pong activation buffers). No floating point.
 void int8_infer(const QuantizedModel& m, const int8_t* input, int8_t* output, std::vector<int8_t>& scratch);
