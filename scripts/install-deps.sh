@@ -10,8 +10,8 @@ PACKAGES=(
   libeigen3-dev doctest-dev nlohmann-json3-dev zlib1g-dev libcli11-dev libsqlite3-dev
   # GUI: Dear ImGui 1.86 (backends ship as sources), GLFW, OpenGL, SFML (PNG encoding, network, audio)
   libimgui-dev libglfw3-dev libopengl-dev libgl1-mesa-dri libsfml-dev fonts-dejavu-core
-  # boards
-  libserialport-dev
+  # boards: serial ports; the firmware toolchain (avr-g++, avr-libc) and simavr for the virtual board
+  libserialport-dev gcc-avr avr-libc simavr libsimavr-dev
   # data
   dataset-fashion-mnist
   # headless GUI tests
