@@ -68,7 +68,8 @@ double compute_time_s(const models::Workload& w, Precision p, const DeviceProfil
     return total;
 }
 
-DeviceEstimate estimate_on_device(const ModelVariant& v, const DeviceProfile& d, const EstimateOptions& o) {
+DeviceEstimate estimate_on_device(const ModelVariant& v, const DeviceProfile& d, const EstimateOptions& o,
+                                  const LinkProfile* link) {
     DeviceEstimate e;
     e.device_id = d.id;
     e.variant = v.name;
@@ -131,7 +132,22 @@ DeviceEstimate estimate_on_device(const ModelVariant& v, const DeviceProfile& d,
                       o.electricity_usd_per_kwh, d.unit_cost_usd, o.lifetime_years, o.inferences_per_hour);
     }
     e.assumptions.push_back(buf);
-    e.assumptions.push_back("privacy: the raw input stays on the device");
+    if (d.category == DeviceCategory::Cloud) {
+        e.raw_input_leaves_device = true;
+        if (link && link->available()) {
+            e.transfer_s = link->transfer_s(static_cast<double>(input_bytes(v)), static_cast<double>(output_bytes(v)));
+            e.latency_s += e.transfer_s;
+            std::snprintf(buf, sizeof buf,
+                          "transfer: the input (%lld B) goes up and the scores (%lld B) come back over %s: %.3g s round trip "
+                          "+ bytes / bandwidth, / (1 - %.3g loss); added to the latency",
+                          static_cast<long long>(input_bytes(v)), static_cast<long long>(output_bytes(v)), link->name.c_str(),
+                          link->rtt_s, link->loss_rate);
+            e.assumptions.push_back(buf);
+        }
+        e.assumptions.push_back("privacy: the raw input leaves the user's device for the cloud server");
+    } else {
+        e.assumptions.push_back("privacy: the raw input stays on the device");
+    }
     return e;
 }
 

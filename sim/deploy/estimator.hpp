@@ -49,8 +49,9 @@ struct DeviceEstimate {
     int64_t storage_available_bytes = 0;
     int64_t shortfall_bytes = 0;   // the larger of the RAM and storage shortfalls
     std::string fit_reason;        // "fits" or what does not ("needs 1.20 MB of RAM, has 1.00 MB: 200 KB short")
-    double latency_s = 0;
-    double energy_j = 0;           // per inference
+    double latency_s = 0;          // compute, plus transfer_s for a cloud device reached over a link
+    double transfer_s = 0;
+    double energy_j = 0;           // per inference, on the device that computes
     double throughput_per_s = 0;
     double battery_life_h = -1;    // -1: mains powered
     double cost_per_million_usd = 0;
@@ -70,7 +71,11 @@ int64_t output_bytes(const ModelVariant& v);
 double compute_time_s(const models::Workload& w, Precision p, const DeviceProfile& d, size_t first, size_t last,
                       std::vector<LayerTime>* detail = nullptr);
 
-DeviceEstimate estimate_on_device(const ModelVariant& v, const DeviceProfile& d, const EstimateOptions& o = {});
+// A cloud device serves a remote user: with `link`, the input's upload and the scores' download over it are
+// added to the latency (transfer_s), and the raw input always leaves the user's device. Other devices run
+// the model where the input is produced.
+DeviceEstimate estimate_on_device(const ModelVariant& v, const DeviceProfile& d, const EstimateOptions& o = {},
+                                  const LinkProfile* link = nullptr);
 
 // Split computing: layers [0, split) on the device, the activation at the split sent over the link, layers
 // [split, L) on the server. split = 0 sends the raw input; split = L runs everything on the device.

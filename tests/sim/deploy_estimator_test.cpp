@@ -6,6 +6,9 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 using namespace mlsys;
 using nlohmann::json;
 
@@ -69,6 +72,16 @@ TEST_CASE("mlp fp32 on the cloud GPU is billed by the hour") {
     const double expected = (405056 + 1024 + 5672 + 80) / 2.039e12;
     CHECK(e.latency_s == doctest::Approx(expected).epsilon(1e-9));
     CHECK(e.cost_per_million_usd == doctest::Approx(1e6 * expected / 3600 * 4.10));
+    CHECK(e.raw_input_leaves_device);
+    // Reached over Wi-Fi: 784 x 4 bytes up, 10 x 4 scores down, one 5 ms round trip, / (1 - 0.001) loss.
+    const auto w = sim::estimate_on_device(variant("mlp", sim::Precision::Fp32), *lib.device("cloud-a100"), {}, lib.link("wifi"));
+    const double transfer = (0.005 + 3136 / 12.5e6 + 40 / 25e6) / 0.999;
+    CHECK(w.transfer_s == doctest::Approx(transfer));
+    CHECK(w.latency_s == doctest::Approx(expected + transfer));
+    CHECK(w.cost_per_million_usd == doctest::Approx(e.cost_per_million_usd));  // billed for compute only
+    // The Pi keeps the input where it is produced.
+    CHECK_FALSE(sim::estimate_on_device(variant("mlp", sim::Precision::Fp32), *lib.device("rpi4"), {}, lib.link("wifi"))
+                    .raw_input_leaves_device);
 }
 
 TEST_CASE("models too big for an ATmega328P report the shortfall in bytes") {
@@ -150,6 +163,43 @@ TEST_CASE("bad profiles are refused with the field named") {
     json links = {{"format", "mlsys-links"}, {"version", 1},
                   {"links", {{{"id", "l"}, {"rtt_s", 0.01}, {"uplink_bytes_per_s", 1e6}, {"downlink_bytes_per_s", 1e6}, {"loss_rate", 1.5}}}}};
     CHECK(sim::parse_links(links).error() == "links[0].loss_rate: must be below 1, got 1.5");
+}
+
+TEST_CASE("user profile files add and override devices and a bad one is skipped with file and field named") {
+    const auto dir = std::filesystem::path(MLSYS_TEST_TMP_DIR) / "deploy_user_profiles";
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    // A user edits the Pi 4's RAM (an 8 GB board) and adds a board of their own.
+    json devices = {{"format", "mlsys-devices"}, {"version", 1},
+                    {"devices", {{{"id", "rpi4"}, {"name", "Raspberry Pi 4 (8 GB)"}, {"category", "edge"},
+                                  {"peak_macs_per_s", {{"fp32", 48e9}}}, {"mem_bandwidth_bytes_per_s", 4.5e9},
+                                  {"ram_bytes", 8e9}, {"storage_bytes", 32e9}, {"active_power_w", 6.4}},
+                                 {{"id", "my-board"}, {"category", "tiny"}, {"peak_macs_per_s", {{"fp32", 2e8}}},
+                                  {"mem_bandwidth_bytes_per_s", 1e9}, {"ram_bytes", 524288}, {"storage_bytes", 8388608},
+                                  {"active_power_w", 0.3}}}}};
+    std::ofstream(dir / "a_devices.json") << devices.dump();
+    // A second file with a typo: RAM given as a string.
+    json bad = devices;
+    bad["devices"] = json::array({devices["devices"][1]});
+    bad["devices"][0]["id"] = "typo-board";
+    bad["devices"][0]["ram_bytes"] = "512K";
+    std::ofstream(dir / "b_bad.json") << bad.dump();
+    std::ofstream(dir / "c_broken.json") << "{ not json";
+    json links = {{"format", "mlsys-links"}, {"version", 1},
+                  {"links", {{{"id", "lora"}, {"rtt_s", 1.0}, {"uplink_bytes_per_s", 600}, {"downlink_bytes_per_s", 600}}}}};
+    std::ofstream(dir / "d_links.json") << links.dump();
+
+    auto lib = sim::load_profile_library(dir);
+    REQUIRE_MESSAGE(lib.ok(), lib.error());
+    CHECK(lib->device("rpi4")->ram_bytes == 8000000000);
+    CHECK(lib->device("rpi4")->name == "Raspberry Pi 4 (8 GB)");
+    CHECK(lib->device("my-board") != nullptr);
+    CHECK(lib->device("typo-board") == nullptr);
+    CHECK(lib->link("lora")->uplink_bytes_per_s == 600);
+    CHECK(lib->link("wifi") != nullptr);  // the built-ins stay
+    REQUIRE(lib->warnings.size() == 2);
+    CHECK(lib->warnings[0] == (dir / "b_bad.json").string() + ": devices[0].ram_bytes: must be a positive number, got \"512K\"");
+    CHECK(lib->warnings[1] == (dir / "c_broken.json").string() + ": not valid JSON");
 }
 
 TEST_SUITE_END();
