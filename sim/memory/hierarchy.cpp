@@ -96,31 +96,61 @@ void Hierarchy::access(uint64_t addr, int size, bool is_write) {
     }
 }
 
-const ReplayStats& Hierarchy::stats() const {
+void finalize_stats(ReplayStats& st, const HierarchyConfig& config) {
     // Energy: each access to a level costs its read or write energy (a fill is a write into it); main
     // memory costs per byte. Bandwidth: the busiest link bounds the replay's time.
     double busiest = 0;
-    for (size_t i = 0; i < caches_.size(); ++i) {
-        LevelStats& s = stats_.levels[i];
-        const LevelConfig& lc = config_.levels[i];
+    const size_t n = config.levels.size();
+    for (size_t i = 0; i < n && i < st.levels.size(); ++i) {
+        LevelStats& s = st.levels[i];
+        const LevelConfig& lc = config.levels[i];
         s.energy_pj = static_cast<double>(s.reads) * lc.read_energy_pj +
                       static_cast<double>(s.writes + s.fills) * lc.write_energy_pj;
         const double bytes = static_cast<double>(s.bytes_from_below + s.bytes_to_below);
-        const double link_bw = i + 1 < caches_.size() ? config_.levels[i + 1].bandwidth_bytes_per_cycle
-                                                      : config_.main.bandwidth_bytes_per_cycle;
+        const double link_bw = i + 1 < n ? config.levels[i + 1].bandwidth_bytes_per_cycle : config.main.bandwidth_bytes_per_cycle;
         busiest = std::max(busiest, bytes / link_bw);
     }
-    stats_.main.energy_pj = static_cast<double>(stats_.main.bytes_read + stats_.main.bytes_written) * config_.main.energy_pj_per_byte;
-    stats_.bandwidth_cycles = busiest;
-    if (caches_.empty()) {
-        stats_.bandwidth_cycles = static_cast<double>(stats_.main.bytes_read + stats_.main.bytes_written) /
-                                  config_.main.bandwidth_bytes_per_cycle;
-        stats_.stall_cycles = 0;  // nothing faster to compare with
-        return stats_;
+    st.main.energy_pj = static_cast<double>(st.main.bytes_read + st.main.bytes_written) * config.main.energy_pj_per_byte;
+    if (n == 0) {
+        st.bandwidth_cycles = static_cast<double>(st.main.bytes_read + st.main.bytes_written) / config.main.bandwidth_bytes_per_cycle;
+        st.stall_cycles = 0;  // nothing faster to compare with
+        return;
     }
-    const double l1 = config_.levels.front().hit_latency_cycles;
-    int64_t reads0 = stats_.levels.front().reads;
-    stats_.stall_cycles = std::max(0.0, stats_.latency_cycles - static_cast<double>(reads0) * l1);
+    st.bandwidth_cycles = busiest;
+    const double l1 = config.levels.front().hit_latency_cycles;
+    const int64_t reads0 = st.levels.front().reads;
+    st.stall_cycles = std::max(0.0, st.latency_cycles - static_cast<double>(reads0) * l1);
+}
+
+ReplayStats subtract_counts(const ReplayStats& a, const ReplayStats& b) {
+    ReplayStats d = a;
+    for (size_t i = 0; i < d.levels.size() && i < b.levels.size(); ++i) {
+        LevelStats& x = d.levels[i];
+        const LevelStats& y = b.levels[i];
+        x.reads -= y.reads;
+        x.writes -= y.writes;
+        x.hits -= y.hits;
+        x.misses -= y.misses;
+        x.compulsory -= y.compulsory;
+        x.capacity -= y.capacity;
+        x.conflict -= y.conflict;
+        x.evictions -= y.evictions;
+        x.dirty_evictions -= y.dirty_evictions;
+        x.fills -= y.fills;
+        x.bytes_from_below -= y.bytes_from_below;
+        x.bytes_to_below -= y.bytes_to_below;
+    }
+    d.main.reads -= b.main.reads;
+    d.main.writes -= b.main.writes;
+    d.main.bytes_read -= b.main.bytes_read;
+    d.main.bytes_written -= b.main.bytes_written;
+    d.accesses -= b.accesses;
+    d.latency_cycles -= b.latency_cycles;
+    return d;
+}
+
+const ReplayStats& Hierarchy::stats() const {
+    finalize_stats(stats_, config_);
     return stats_;
 }
 

@@ -43,6 +43,12 @@ struct ReplayStats {
     double memory_energy_pj() const;
 };
 
+// Brings energy, bandwidth cycles and stall cycles up to date from the counts (replay and analytic mode
+// both fill the counts, then call this).
+void finalize_stats(ReplayStats& s, const HierarchyConfig& c);
+// a - b, counts only (a layer's share of a running replay); finalize the result.
+ReplayStats subtract_counts(const ReplayStats& a, const ReplayStats& b);
+
 class Hierarchy {
 public:
     explicit Hierarchy(const HierarchyConfig& config, bool classify_misses = false);
