@@ -16,6 +16,8 @@ PACKAGES=(
   dataset-fashion-mnist
   # headless GUI tests
   xvfb xauth
+  # memory simulator cross-check against cachegrind and lackey traces
+  valgrind
 )
 
 missing=()
