@@ -11,6 +11,8 @@ constexpr uint64_t kInvalid = ~uint64_t{0};
 
 Cache::Cache(const LevelConfig& config, bool classify_misses)
     : config_(config),
+      lru_(config.replacement == Replacement::Lru),
+      write_back_(config.write_back),
       ways_(config.ways),
       line_shift_(std::countr_zero(static_cast<uint64_t>(config.line_bytes))),
       set_mask_(static_cast<uint64_t>(config.n_sets()) - 1),

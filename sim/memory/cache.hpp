@@ -33,6 +33,21 @@ public:
     // dirty in a write-back cache.
     Outcome access(uint64_t line, bool is_write);
     bool contains(uint64_t line) const;
+    // The replay's fast path: on a hit (no miss classification running) updates LRU and dirty state and
+    // returns true; on a miss changes nothing and returns false (then call access()).
+    bool hit_fast(uint64_t line, bool is_write) {
+        const size_t base = static_cast<size_t>(line & set_mask_) * static_cast<size_t>(ways_);
+        const uint64_t* t = tags_.data() + base;
+        for (int w = 0; w < ways_; ++w)
+            if (t[w] == line) {
+                const size_t i = base + static_cast<size_t>(w);
+                if (lru_) stamp_[i] = ++clock_;
+                if (is_write && write_back_) dirty_[i] = 1;
+                return true;
+            }
+        return false;
+    }
+    bool classifying() const { return classify_; }
     int line_shift() const { return line_shift_; }
     const LevelConfig& config() const { return config_; }
 
@@ -40,6 +55,8 @@ private:
     MissKind classify(uint64_t line);
 
     LevelConfig config_;
+    bool lru_;
+    bool write_back_;
     int ways_;
     int line_shift_;
     uint64_t set_mask_;

@@ -85,11 +85,28 @@ void Hierarchy::access(uint64_t addr, int size, bool is_write) {
         to_main(static_cast<uint64_t>(size > 0 ? size : 1), is_write);
         return;
     }
-    const uint64_t line_bytes = static_cast<uint64_t>(config_.levels.front().line_bytes);
+    Cache& l1 = caches_.front();
+    const int shift = l1.line_shift();
+    const uint64_t line_bytes = uint64_t{1} << shift;
+    const uint64_t n = static_cast<uint64_t>(size > 0 ? size : 1);
+    // Fast path: an access inside one line that hits L1 (the common case) without miss classification.
+    if ((addr & (line_bytes - 1)) + n <= line_bytes && !l1.classifying() && (!is_write || l1.config().write_back) &&
+        l1.hit_fast(addr >> shift, is_write)) {
+        stats_.accesses++;
+        LevelStats& s = stats_.levels.front();
+        if (is_write) {
+            s.writes++;
+        } else {
+            s.reads++;
+            stats_.latency_cycles += l1.config().hit_latency_cycles;
+        }
+        s.hits++;
+        return;
+    }
     uint64_t a = addr;
-    const uint64_t end = addr + static_cast<uint64_t>(size > 0 ? size : 1);
+    const uint64_t end = addr + n;
     while (a < end) {
-        const uint64_t next = std::min(end, (a / line_bytes + 1) * line_bytes);
+        const uint64_t next = std::min(end, ((a >> shift) + 1) << shift);
         stats_.accesses++;
         access_level(0, a, is_write, static_cast<int>(next - a));
         a = next;

@@ -272,15 +272,15 @@ struct Cancelled {};
 
 class HierarchySink final : public TraceSink {
 public:
-    HierarchySink(Hierarchy& h, const std::atomic<bool>* cancel) : h_(h), cancel_(cancel) {}
+    HierarchySink(Hierarchy& h, const std::function<bool()>& cancel) : h_(h), cancel_(cancel) {}
     void access(uint64_t addr, int size, bool is_write) override {
-        if (cancel_ && (++n_ & 0xfffff) == 0 && cancel_->load(std::memory_order_relaxed)) throw Cancelled{};
+        if (cancel_ && (++n_ & 0xfffff) == 0 && cancel_()) throw Cancelled{};
         h_.access(addr, size, is_write);
     }
 
 private:
     Hierarchy& h_;
-    const std::atomic<bool>* cancel_;
+    const std::function<bool()>& cancel_;
     uint64_t n_ = 0;
 };
 
@@ -292,7 +292,7 @@ double vector_op_energy_pj(int e) {
 }  // namespace
 
 core::Result<MemsimResult> simulate_workload(const models::Workload& w, const HierarchyConfig& c, const MemsimOptions& o,
-                                             const MemsimProgress& progress, const std::atomic<bool>* cancel) {
+                                             const MemsimProgress& progress, const std::function<bool()>& cancel) {
     if (auto st = validate_trace_options(o.trace); !st) return core::fail(st.error());
     if (auto st = validate_hierarchy(c); !st) return core::fail(st.error());
     MemsimResult r;
@@ -305,7 +305,7 @@ core::Result<MemsimResult> simulate_workload(const models::Workload& w, const Hi
     std::unique_ptr<Hierarchy> h;
     const AddressMap map;
     for (size_t i = 0; i < w.layers.size(); ++i) {
-        if (cancel && cancel->load()) return core::fail("cancelled");
+        if (cancel && cancel()) return core::fail("cancelled");
         const models::WorkloadLayer& l = w.layers[i];
         LayerMemoryResult lr;
         lr.name = l.name;

@@ -85,11 +85,12 @@ struct GemmMissEstimate {
 GemmMissEstimate estimate_gemm_misses(int64_t m, int64_t n, int64_t k, int elem_bytes, const TraceOptions& o,
                                       double capacity_bytes, int line_bytes, int ways = 0, double a_distinct_bytes_cap = 0);
 
-// Runs every layer; `progress(layer_index, layers)` after each; `cancel` stops early (an error).
+// Runs every layer; `progress(layers_done, layers)` after each; `cancelled()` (polled between layers and
+// every ~1M accesses) stops early with the error "cancelled".
 using MemsimProgress = std::function<void(size_t done, size_t total)>;
 core::Result<MemsimResult> simulate_workload(const models::Workload& w, const HierarchyConfig& c, const MemsimOptions& o,
                                              const MemsimProgress& progress = {},
-                                             const std::atomic<bool>* cancel = nullptr);
+                                             const std::function<bool()>& cancelled = {});
 
 nlohmann::json to_json(const MemsimResult& r);
 nlohmann::json to_json(const ReplayStats& s);
