@@ -240,10 +240,10 @@ private:
                     n->text = t.text;
                     return NodePtr(n);
                 }
-                static const char* kFunctions[] = {"abs", "min", "max", "len", "exists", "round"};
+                static const char* kFunctions[] = {"abs", "min", "max", "len", "exists", "round", "if"};
                 bool known = false;
                 for (const char* f : kFunctions) known = known || t.text == f;
-                if (!known) return error(t, "unknown function '" + t.text + "' (functions: abs, min, max, len, exists, round)");
+                if (!known) return error(t, "unknown function '" + t.text + "' (functions: abs, min, max, len, exists, round, if)");
                 next();  // (
                 n->kind = NodeKind::Call;
                 n->text = t.text;
@@ -265,10 +265,12 @@ private:
                 const size_t na = n->args.size();
                 const bool arity_ok = (t.text == "min" || t.text == "max") ? na >= 1
                                       : t.text == "round"                  ? (na == 1 || na == 2)
+                                      : t.text == "if"                     ? na == 3
                                                                            : na == 1;
                 if (!arity_ok) return error(t, t.text + "() takes " +
                                                    std::string(t.text == "min" || t.text == "max" ? "one or more arguments"
                                                                : t.text == "round"                  ? "one or two arguments"
+                                                               : t.text == "if"                     ? "three arguments (condition, then, else)"
                                                                                                     : "one argument") +
                                                    ", got " + std::to_string(na));
                 if (t.text == "exists" && n->args[0]->kind != NodeKind::Path)
@@ -423,6 +425,12 @@ core::Result<json> eval_call(const ExprNode& n, const Scope& scope) {
         const std::string& path = n.args[0]->text;
         const bool found = (scope.local && find_path(*scope.local, path)) || (scope.global && find_path(*scope.global, path));
         return json(found);
+    }
+    if (f == "if") {
+        auto c = eval(*n.args[0], scope);
+        if (!c) return c;
+        if (!c->is_boolean()) return fail("if() needs true or false as its condition, got " + typed(*c));
+        return eval(*n.args[c->get<bool>() ? 1 : 2], scope);
     }
     if (f == "len") {
         auto v = eval(*n.args[0], scope);

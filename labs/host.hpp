@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 
 namespace mlsys::labs {
@@ -30,6 +31,14 @@ public:
     // name the parameter and the value.
     virtual core::Result<nlohmann::json> run_action(const std::string& kind, const nlohmann::json& params,
                                                     const ActionContext& context) = 0;
+    // For an action that returned {"pending": true, ...} (non-blocking mode): its final result once the
+    // work finished, nullopt while it runs. The default treats `started` as final.
+    virtual std::optional<core::Result<nlohmann::json>> poll_action(const std::string& kind, const nlohmann::json& params,
+                                                                    const nlohmann::json& started) {
+        (void)kind;
+        (void)params;
+        return core::Result<nlohmann::json>(started);
+    }
     // Applies a step's {section: settings} to the workspaces (e.g. {"train": {"epochs": 3}}).
     virtual core::Status apply_settings(const nlohmann::json& set) = 0;
     // The app's state document: every workspace's section ({"model": ..., "train": ..., "run": ...}).

@@ -305,7 +305,8 @@ private:
                         if (p.kind == AnswerKind::Choice && (!it.value().is_number_integer() || it.value().get<int64_t>() < 0 ||
                                                              it.value().get<size_t>() >= p.choices.size()))
                             return r_.error(at, "must be a choice index (0 to " + std::to_string(p.choices.size() - 1) + "), got " + it.value().dump());
-                        if (p.kind == AnswerKind::Number && !it.value().is_number()) return r_.error(at, "must be a number, got " + it.value().dump());
+                        if (p.kind == AnswerKind::Number)
+                            if (auto st = solution_number(it.value(), at); !st) return st;
                     }
                 for (const auto& q : step.questions)
                     if (q.id == it.key()) {
@@ -313,11 +314,21 @@ private:
                         if (q.kind == AnswerKind::Choice && (!it.value().is_number_integer() || it.value().get<int64_t>() < 0 ||
                                                              it.value().get<size_t>() >= q.choices.size()))
                             return r_.error(at, "must be a choice index (0 to " + std::to_string(q.choices.size() - 1) + "), got " + it.value().dump());
-                        if (q.kind == AnswerKind::Number && !it.value().is_number()) return r_.error(at, "must be a number, got " + it.value().dump());
+                        if (q.kind == AnswerKind::Number)
+                            if (auto st = solution_number(it.value(), at); !st) return st;
                     }
             }
             if (!found) return r_.error(at, "no prediction or question has the id \"" + it.key() + "\"");
         }
+        return core::Status::success();
+    }
+
+    // A number, or an expression in a string for what the student reads off the app ("best_val_epoch").
+    core::Status solution_number(const json& v, const Path& at) {
+        if (v.is_number()) return core::Status::success();
+        if (!v.is_string()) return r_.error(at, "must be a number or an expression in a string, got " + v.dump());
+        auto e = Expression::parse(v.get<std::string>());
+        if (!e) return r_.error(at, e.error());
         return core::Status::success();
     }
 

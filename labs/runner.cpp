@@ -65,7 +65,7 @@ core::Status LabRunner::commit_prediction(int i, const std::string& id, const js
     for (const auto& p : s.predictions) {
         if (p.id != id) continue;
         auto& sp = progress_.step(s.id);
-        if (!sp.result.is_null()) return fail("the measurement is already revealed: predictions are committed before the step runs (reset the step to predict again)");
+        if (!sp.result.is_null() || pending_.count(s.id)) return fail("the measurement is already revealed: predictions are committed before the step runs (reset the step to predict again)");
         if (p.kind == AnswerKind::Number && (!value.is_number() || !std::isfinite(value.get<double>())))
             return fail("prediction " + id + ": enter a number");
         if (p.kind == AnswerKind::Choice && (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<size_t>() >= p.choices.size()))
@@ -83,6 +83,14 @@ json LabRunner::scope_local(int i) const {
     auto it = progress_.steps.find(lab_.steps.at(i).id);
     if (it == progress_.steps.end() || !it->second.result.is_object()) return json::object();
     return it->second.result;
+}
+
+core::Result<json> LabRunner::evaluate_in_step(int i, const std::string& expression) const {
+    auto e = Expression::parse(expression);
+    if (!e) return fail(e.error());
+    const json local = scope_local(i);
+    const json state = state_document();
+    return e->evaluate(Scope{&local, &state});
 }
 
 json LabRunner::measured(int i, const std::string& prediction_id) const {
@@ -130,12 +138,36 @@ core::Status LabRunner::run_action(int i, const ActionContext& context) {
     ActionContext ctx = context;
     ctx.lab_id = lab_.id;
     ctx.step_id = s.id;
+    if (pending_.count(s.id)) return fail("step \"" + s.id + "\" is already running");
     auto result = host_.run_action(s.action->kind, s.action->params, ctx);
     if (!result) return fail("step \"" + s.id + "\": " + s.action->kind + ": " + result.error());
-    sp.result = result->is_object() ? *result : json{{"value", *result}};
+    if (result->is_object() && result->value("pending", false)) {
+        pending_[s.id] = *result;
+        return core::Status::success();
+    }
+    return store_result(i, *result);
+}
+
+core::Status LabRunner::store_result(int i, const json& result) {
+    const Step& s = lab_.steps.at(i);
+    auto& sp = progress_.step(s.id);
+    sp.result = result.is_object() ? result : json{{"value", result}};
     sp.action_at = utc_now_iso();
     record_measurements(i, state_document());
     return save();
+}
+
+bool LabRunner::is_pending(int i) const { return pending_.count(lab_.steps.at(i).id) > 0; }
+
+core::Status LabRunner::poll_action(int i) {
+    const Step& s = lab_.steps.at(i);
+    auto it = pending_.find(s.id);
+    if (it == pending_.end() || !s.action) return core::Status::success();
+    auto done = host_.poll_action(s.action->kind, s.action->params, it->second);
+    if (!done) return core::Status::success();
+    pending_.erase(it);
+    if (!*done) return fail("step \"" + s.id + "\": " + s.action->kind + ": " + done->error());
+    return store_result(i, **done);
 }
 
 core::Result<Grade> LabRunner::answer(int i, const std::string& question_id, const json& value) {
@@ -239,7 +271,10 @@ core::Status LabRunner::next() {
 
 core::Status LabRunner::reset_to(int i) {
     if (i < 0 || i >= n_steps()) return fail("step " + std::to_string(i + 1) + " does not exist");
-    for (int k = i; k < n_steps(); ++k) progress_.steps.erase(lab_.steps[k].id);
+    for (int k = i; k < n_steps(); ++k) {
+        progress_.steps.erase(lab_.steps[k].id);
+        pending_.erase(lab_.steps[k].id);
+    }
     progress_.completed_at.clear();
     progress_.current_step = std::min(i, unlocked());
     return open_step(progress_.current_step);
@@ -269,21 +304,35 @@ AutoResult run_auto(const Lab& lab, LabHost& host, const AutoOptions& options) {
             if (auto st = runner.next(); !st) return fail_at(i, st.error());
             continue;
         }
-        for (const auto& p : s.predictions)
-            if (auto st = runner.commit_prediction(i, p.id, answers.at(p.id)); !st) return fail_at(i, st.error());
+        for (const auto& p : s.predictions) {
+            json value = answers.at(p.id);
+            if (value.is_string()) {
+                auto v = runner.evaluate_in_step(i, value.get<std::string>());
+                if (!v) return fail_at(i, "prediction " + p.id + ": the solution's " + value.dump() + ": " + v.error());
+                value = *v;
+            }
+            if (auto st = runner.commit_prediction(i, p.id, value); !st) return fail_at(i, st.error());
+        }
         if (s.action) {
             ActionContext ctx;
             ctx.blocking = true;
             if (auto st = runner.run_action(i, ctx); !st) return fail_at(i, st.error());
         }
         for (const auto& q : s.questions) {
-            auto g = runner.answer(i, q.id, answers.at(q.id));
+            // A string in the solution is what the student reads off the app, as an expression.
+            json value = answers.at(q.id);
+            if (value.is_string()) {
+                auto v = runner.evaluate_in_step(i, value.get<std::string>());
+                if (!v) return fail_at(i, "question " + q.id + ": the solution's " + value.dump() + ": " + v.error());
+                value = *v;
+            }
+            auto g = runner.answer(i, q.id, value);
             if (!g) return fail_at(i, "question " + q.id + ": " + g.error());
             if (!g->is_correct) {
                 const json local = runner.progress().steps.at(s.id).result;
                 const json state = runner.state_document();
                 auto expected = q.kind == AnswerKind::Number ? q.answer.evaluate(Scope{&local, &state}) : core::Result<json>(json(q.answer_choice));
-                return fail_at(i, "question " + q.id + ": the solution's answer " + format_value(answers.at(q.id)) +
+                return fail_at(i, "question " + q.id + ": the solution's answer " + format_value(value) +
                                       " is graded wrong (expected " + (expected ? format_value(*expected) : expected.error()) + ")");
             }
         }

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,11 @@ public:
     // Runs step i's action (every prediction must be committed first); stores its result and reveals
     // the measurements. In non-blocking mode an action may only start a job (result {"started": true}).
     core::Status run_action(int i, const ActionContext& context);
+    // True while step i's action runs as a job (started in non-blocking mode).
+    bool is_pending(int i) const;
+    // Collects a pending action's result when its job finished (call once per frame); returns an error
+    // when the job failed.
+    core::Status poll_action(int i);
     // Grades an answer to a question of step i (number within tolerance, or the right choice index).
     core::Result<Grade> answer(int i, const std::string& question_id, const nlohmann::json& value);
     // Marks a manual step (one that needs watching the GUI) as done: the student's "I did this".
@@ -71,6 +77,8 @@ public:
     // The state document checks see: host.state() plus {"lab": {"answers": {id: value}, "predictions": ...,
     // "steps": {step_id: result}}}.
     nlohmann::json state_document() const;
+    // Evaluates an expression in step i's scope (its action result, then the state document).
+    core::Result<nlohmann::json> evaluate_in_step(int i, const std::string& expression) const;
     // The value a prediction's measurement had (null before the action ran).
     nlohmann::json measured(int i, const std::string& prediction_id) const;
 
@@ -80,8 +88,11 @@ private:
     nlohmann::json scope_local(int i) const;
     void record_measurements(int i, const nlohmann::json& state);
 
+    core::Status store_result(int i, const nlohmann::json& result);
+
     Lab lab_;
     LabProgress progress_;
+    std::map<std::string, nlohmann::json> pending_;  // step id -> what a non-blocking action returned
     LabHost& host_;
     std::filesystem::path progress_dir_;
 };

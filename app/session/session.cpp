@@ -63,21 +63,25 @@ std::string Session::poll() {
     }
     auto outcome = train_job_->take_outcome();
     if (!outcome) return {};
+    adopt_training(train_job_->request().dataset, std::move(*outcome));
+    return {};
+}
+
+void Session::adopt_training(const std::string& dataset, TrainOutcome outcome) {
     TrainResult r;
     r.valid = true;
-    r.dataset = train_job_->request().dataset;
-    r.model_name = outcome->model.spec().name;
-    r.test_accuracy = outcome->test.accuracy;
-    r.final_train_loss = outcome->epochs.empty() ? 0.0 : outcome->epochs.back().train_loss;
-    r.final_val_accuracy = outcome->val_accuracy.empty() ? -1.0 : outcome->val_accuracy.back();
-    r.epochs_completed = static_cast<int>(outcome->epochs.size());
-    r.params = outcome->model.n_params();
-    r.run_dir = outcome->run_dir;
-    r.cancelled = outcome->cancelled;
+    r.dataset = dataset;
+    r.model_name = outcome.model.spec().name;
+    r.test_accuracy = outcome.test.accuracy;
+    r.final_train_loss = outcome.epochs.empty() ? 0.0 : outcome.epochs.back().train_loss;
+    r.final_val_accuracy = outcome.val_accuracy.empty() ? -1.0 : outcome.val_accuracy.back();
+    r.epochs_completed = static_cast<int>(outcome.epochs.size());
+    r.params = outcome.model.n_params();
+    r.run_dir = outcome.run_dir;
+    r.cancelled = outcome.cancelled;
     last_train_ = r;
     json metadata{{"dataset", r.dataset}, {"test_accuracy", r.test_accuracy}, {"epochs_completed", r.epochs_completed}};
-    set_model(std::move(outcome->model), metadata, r.run_dir.empty() ? "trained in this session" : r.run_dir);
-    return {};
+    set_model(std::move(outcome.model), metadata, r.run_dir.empty() ? "trained in this session" : r.run_dir);
 }
 
 json Session::state_json() const {

@@ -54,6 +54,9 @@ public:
     core::Status start_training();
     TrainJob* train_job() { return train_job_.get(); }
     const TrainResult& last_train() const { return last_train_; }
+    // Makes a finished training's model the current model and its results last_train() (what poll()
+    // does for the job; the labs' headless "train" action calls it after run_training).
+    void adopt_training(const std::string& dataset, TrainOutcome outcome);
 
     // Call once per frame (or step of a runner): collects finished jobs; a finished training makes its
     // model the current model. Returns a message to show when a job failed, else empty.

@@ -70,6 +70,8 @@ TEST_CASE("paths with indices and functions") {
     CHECK(eval("round(0.8537, 2)").get<double>() == doctest::Approx(0.85));
     CHECK(eval("round(2.5)").get<double>() == 3);
     CHECK(eval("exists(run.test_accuracy) && !exists(run.val_loss)") == true);
+    CHECK(eval("if(run.test_accuracy > 0.8, 1, missing.name)").get<double>() == 1);  // the other branch is not evaluated
+    CHECK(eval("if(run.epochs > 5, \"long\", \"short\")") == "short");
 }
 
 TEST_CASE("names resolve in the step result before the app state") {
@@ -89,8 +91,9 @@ TEST_CASE("parse errors give the column and the reason") {
     CHECK(parse_error("a and b") == "column 3: use '&&' instead of 'and'");
     CHECK(parse_error("not a") == "column 1: use '!' instead of 'not'");
     CHECK(parse_error("\"open") == "column 1: string is not closed (missing \")");
-    CHECK(parse_error("sqrt(4)") == "column 1: unknown function 'sqrt' (functions: abs, min, max, len, exists, round)");
+    CHECK(parse_error("sqrt(4)") == "column 1: unknown function 'sqrt' (functions: abs, min, max, len, exists, round, if)");
     CHECK(parse_error("abs(1, 2)") == "column 1: abs() takes one argument, got 2");
+    CHECK(parse_error("if(true, 1)") == "column 1: if() takes three arguments (condition, then, else), got 2");
     CHECK(parse_error("exists(1)") == "column 1: exists() takes a name, e.g. exists(run.test_accuracy)");
     CHECK(parse_error("a[x]") == "column 2: an index must be a whole number in [ ]");
     CHECK(parse_error("3 4") == "column 3: expected an operator or the end, got '4'");
