@@ -120,7 +120,10 @@ void LabRunner::record_measurements(int i, const json& state) {
     const Scope scope{&local, &state};
     for (const auto& p : s.predictions) {
         auto v = p.measure.evaluate(scope);
-        if (v) sp.measurements[p.id] = *v;
+        if (!v) continue;
+        // A choice's measurement is an index: literals evaluate as doubles, so store 2.0 as 2.
+        if (p.kind == AnswerKind::Choice && v->is_number()) *v = static_cast<int64_t>(std::llround(v->get<double>()));
+        sp.measurements[p.id] = *v;
     }
     for (const auto& r : s.records) {
         auto v = r.value.evaluate(scope);

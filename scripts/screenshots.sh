@@ -24,8 +24,13 @@ shot() {  # shot NAME ARGS...
 # The Train workspace mid-demo: the spiral set once its boundary has formed, Fashion-MNIST while cnn trains.
 shot train --workspace train --demo spiral --frames 240
 shot train-fashion --workspace train --demo fashion --frames 150
-for ws in memory accelerator deploy faults board labs runs; do
+# The Accelerator workspace with its PE grid animating the first layer of the untrained cnn preset.
+shot accelerator --workspace accelerator --demo play --frames 90
+for ws in memory deploy faults board labs runs; do
   shot "$ws" --workspace "$ws" --frames 20
 done
+# A lab step in progress beside the Train workspace it drives, and a completed lab's report.
+shot labs-step --workspace labs --demo first-neural-network@3 --frames 20
+shot labs-report --workspace labs --demo architectures-cost@report --frames 20
 shot light-theme --workspace memory --theme light --frames 20
 shot help --workspace memory --show help --frames 20

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,8 @@ class Session;
 }
 
 namespace mlsys::gui {
+
+class Workspace;
 
 enum class ToastKind { Info, Success, Warning, Error };
 
@@ -72,6 +75,13 @@ public:
     int64_t frame = 0;                  // frames drawn so far
     std::filesystem::path export_dir;   // where chart and window PNGs go (data_dir()/exports)
     std::string model_label;            // the current model as the status bar names it ("" = none yet)
+
+    // Another workspace by id (null when unknown), so one workspace can drive or embed another: the Labs
+    // workspace draws the workspace a lab step opens beside the step. Set by the shell; empty headless
+    // without a shell.
+    std::function<Workspace*(const std::string& id)> find_workspace;
+    // Set by a workspace to have the shell show another one after this frame's updates ("" = stay).
+    std::string requested_workspace;
 
     // A short message in the corner that fades after a few seconds.
     void toast(std::string text, ToastKind kind = ToastKind::Info);

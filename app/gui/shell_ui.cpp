@@ -11,6 +11,7 @@
 namespace mlsys::gui {
 
 ShellUi::ShellUi(GuiContext& ctx, GuiSettings& settings) : ctx_(ctx), settings_(settings) {
+    ctx_.find_workspace = [this](const std::string& id) { return find(id); };
     for (WorkspaceEntry& e : workspace_catalog()) {
         Entry entry;
         entry.info = e.info;
@@ -31,7 +32,7 @@ ShellUi::ShellUi(GuiContext& ctx, GuiSettings& settings) : ctx_(ctx), settings_(
     ctx_.theme = &theme_colors(parse_theme_kind(settings_.theme));
 }
 
-ShellUi::~ShellUi() = default;
+ShellUi::~ShellUi() { ctx_.find_workspace = nullptr; }
 
 bool ShellUi::select(const std::string& id) {
     for (std::size_t i = 0; i < entries_.size(); ++i) {
@@ -136,6 +137,10 @@ void ShellUi::draw_frame() {
         ctx_.model_label = ctx_.session->has_model() ? ctx_.session->model_label() : "";
     }
     for (Entry& e : entries_) e.workspace->update(ctx_);
+    if (!ctx_.requested_workspace.empty()) {
+        select(ctx_.requested_workspace);
+        ctx_.requested_workspace.clear();
+    }
     handle_shortcuts();
 
     const ImGuiViewport* vp = ImGui::GetMainViewport();

@@ -179,6 +179,7 @@ TEST_CASE("--auto completes the lab and writes the report into a Run") {
     CHECK(r.n_passed == 2);
     REQUIRE(lines.size() == 3);
     CHECK(lines[0] == "step 1 \"measure\": passed  doubled=14  p-value=7");
+    CHECK(r.report["steps"][0]["predictions"][0]["measured"].is_number_integer());
     CHECK(r.report["steps"][0]["predictions"][0]["predicted"] == 5);
     CHECK(r.report["steps"][0]["predictions"][0]["measured"] == 7);
     auto run = models::read_run(r.run_dir);
