@@ -9,7 +9,8 @@ namespace mlsys::gui {
 namespace {
 
 constexpr const char* kGuiFlags[] = {"--screenshot", "--frames",      "--workspace", "--demo",
-                                     "--size",       "--theme",       "--frame-stats", "--show"};
+                                     "--size",       "--theme",       "--frame-stats", "--show",
+                                     "--runs"};
 
 bool is_gui_flag(const std::string& arg) {
     for (const char* f : kGuiFlags) {
@@ -78,6 +79,9 @@ core::Result<GuiOptions> parse_gui_options(const std::vector<std::string>& args_
             o.theme = value;
         } else if (flag == "--frame-stats") {
             o.frame_stats_path = value;
+        } else if (flag == "--runs") {
+            if (value.empty()) return core::fail("--runs: missing directory");
+            o.runs_dir = value;
         } else if (flag == "--show") {
             std::size_t start = 0;
             while (start <= value.size()) {
@@ -108,6 +112,7 @@ std::string gui_usage() {
            "  --frames N           run N frames, then exit\n"
            "  --frame-stats FILE   write frame-time statistics (median, p99, ms) as JSON at exit\n"
            "  --show LIST          open windows at start: help, overlay, about, gallery (comma list)\n"
+           "  --runs DIR           read and write Runs in DIR (default: $XDG_DATA_HOME/mlsyslab/runs)\n"
            "Scripted runs (--screenshot, --frames) neither read nor write the saved settings.\n";
 }
 

@@ -18,6 +18,8 @@ struct GuiOptions {
     std::string theme;             // --theme dark|light (default: the saved theme)
     std::string frame_stats_path;  // --frame-stats FILE.json: write frame-time statistics at exit
     std::vector<std::string> show;  // --show help,overlay,about,gallery: windows open at start (screenshots)
+    std::string runs_dir;          // --runs DIR: where Runs are read and written (default: the XDG folder;
+                                   // scripted runs without it use a scratch folder deleted at exit)
     bool help = false;             // --help
     // Screenshot and fixed-frame runs are reproducible: they neither read nor write the user's settings.
     bool is_scripted() const { return !screenshot_path.empty() || frames > 0; }

@@ -274,8 +274,8 @@ int run_gui(const GuiOptions& options) {
     app.ctx.export_dir = core::data_dir() / "exports";
     // The engine room every workspace shares. Runs go to the XDG data folder, or to a scratch folder that is
     // deleted at exit when the run is scripted.
-    std::string runs_dir;
-    if (scripted) {
+    std::string runs_dir = options.runs_dir;
+    if (scripted && runs_dir.empty()) {
         app.scratch_runs.path = make_scratch_dir();
         if (app.scratch_runs.path.empty()) {
             std::fprintf(stderr, "mlsyslab: cannot create a scratch folder under %s\n",
