@@ -4,6 +4,9 @@
 #include "faults/campaign/campaign_run.hpp"
 #include "models/core/files.hpp"
 #include "models/data/dataset.hpp"
+#include "models/train/trainer.hpp"
+
+#include <algorithm>
 
 #include <sstream>
 
@@ -154,8 +157,18 @@ core::Result<FaultsSnapshot> run_faults(const models::Model& model, const Faults
         snap.run_dir = run->dir().string();
     }
     const double sweep_share = req.settings.vulnerability ? 0.5 : 1.0;
+    snap.sample_shape = test.sample_shape;
+    snap.model_name = m.spec().name;
+    auto keep_pixels = [&](const faults::CampaignResult& r) {
+        const int64_t n = test.sample_size();
+        snap.flipped_pixels.resize(r.flipped.size() * size_t(n));
+        for (size_t i = 0; i < r.flipped.size(); ++i)
+            std::copy(test.sample(r.flipped[i].index), test.sample(r.flipped[i].index) + n,
+                      snap.flipped_pixels.begin() + int64_t(i) * n);
+    };
     auto result = faults::run_campaign(m, test, *cfg, control, [&](const faults::CampaignResult& r, double f) {
         snap.campaign = r;
+        keep_pixels(r);
         snap.progress = f * sweep_share;
         if (control) control->set_progress(snap.progress);
         if (on_snapshot) on_snapshot(snap);
@@ -165,6 +178,7 @@ core::Result<FaultsSnapshot> run_faults(const models::Model& model, const Faults
         return core::fail(result.error());
     }
     snap.campaign = *result;
+    keep_pixels(*result);
     if (req.settings.vulnerability && !result->cancelled &&
         (cfg->fault.target.kind == faults::TargetKind::Weights || cfg->fault.target.kind == faults::TargetKind::Activations)) {
         snap.phase = "vulnerability";
@@ -206,6 +220,45 @@ core::Result<std::unique_ptr<FaultsJob>> FaultsJob::start(const models::Model& m
     job->job_ = std::make_unique<core::Job>("faults", [self, request](core::JobControl& control) -> core::Status {
         auto r = run_faults(*self->model_, request, &control,
                             [self](const FaultsSnapshot& s) { self->latest_.publish(s); });
+        if (!r) return core::fail(r.error());
+        self->latest_.publish(*r);
+        return core::Status::success();
+    });
+    return job;
+}
+
+core::Result<std::unique_ptr<FaultsJob>> FaultsJob::start_trained(const std::string& preset, int train_limit,
+                                                                  FaultsRequest request) {
+    if (auto cfg = campaign_config(request.settings); !cfg) return core::fail(cfg.error());
+    auto spec = models::preset_spec(preset);
+    if (!spec) return core::fail(spec.error());
+    std::unique_ptr<FaultsJob> job(new FaultsJob());
+    FaultsJob* self = job.get();
+    job->job_ = std::make_unique<core::Job>("faults", [self, spec = *spec, train_limit,
+                                                       request](core::JobControl& control) -> core::Status {
+        control.set_status("training " + spec.name);
+        models::DatasetOptions o;
+        o.train_limit = train_limit;
+        o.test_limit = 1;
+        o.val_fraction = 0;
+        o.seed = request.settings.seed;
+        auto data = models::load_dataset(request.settings.dataset, o);
+        if (!data) return core::fail(data.error());
+        models::ModelSpec s = spec;
+        if (auto st = models::adapt_to_dataset(s, data->train.sample_shape, data->train.n_classes); !st) return st;
+        auto m = models::Model::build(s, request.settings.seed);
+        if (!m) return core::fail(m.error());
+        models::TrainConfig tc;
+        tc.epochs = s.input_shape.size() == 1 ? 20 : 1;  // the 2-D sets are tiny; give them a few passes
+        if (s.input_shape.size() == 1) tc.optimizer.learning_rate = 0.01;
+        auto trainer = models::Trainer::create(*m, data->train, tc);
+        if (!trainer) return core::fail(trainer.error());
+        while (!(*trainer)->done()) {
+            if (!control.checkpoint()) return core::Status::success();
+            (*trainer)->step();
+        }
+        control.set_status("campaign");
+        auto r = run_faults(*m, request, &control, [self](const FaultsSnapshot& snap) { self->latest_.publish(snap); });
         if (!r) return core::fail(r.error());
         self->latest_.publish(*r);
         return core::Status::success();

@@ -53,6 +53,9 @@ struct FaultsSnapshot {
     std::vector<faults::ProtectionCost> costs;
     std::vector<std::string> class_names;
     std::vector<std::string> layer_names;
+    models::Shape sample_shape;          // per-sample shape of the test data
+    std::vector<float> flipped_pixels;   // the samples of campaign.flipped, one after another
+    std::string model_name;
     double progress = 0;
     std::string phase;    // "sweep", "vulnerability", "done"
     std::string run_dir;  // empty when no Run was written
@@ -75,6 +78,10 @@ core::Result<FaultsSnapshot> run_faults(const models::Model& model, const Faults
 class FaultsJob {
 public:
     static core::Result<std::unique_ptr<FaultsJob>> start(const models::Model& model, FaultsRequest request);
+    // A demo: trains `preset` on `train_limit` images of the request's dataset for one epoch inside the job
+    // (status "training"), then runs the campaign on it.
+    static core::Result<std::unique_ptr<FaultsJob>> start_trained(const std::string& preset, int train_limit,
+                                                                   FaultsRequest request);
     std::shared_ptr<const FaultsSnapshot> latest() const { return latest_.get(); }
     uint64_t version() const { return latest_.version(); }
     double progress() { return job_->control().progress(); }
