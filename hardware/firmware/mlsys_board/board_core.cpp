@@ -295,7 +295,7 @@ void cmd_stream(char** tok, uint8_t n_tok) {
     out_ch('\n');
     stream_sensor = index;
     stream_period_us = 1000000u / rate;
-    stream_next_us = io_micros();
+    stream_next_us = io_micros();  // after the reply went out: the first sample is not late
 }
 
 void cmd_model(char** tok, uint8_t n_tok) {
