@@ -120,7 +120,6 @@ int run_memsim(MemsimCliOptions o, const CommandContext& ctx) {
     }
     if (o.no_3c) o.s.classify_misses = false;
     if (o.cold) o.s.warm = false;
-    if (!o.s.levels.empty() && !o.hierarchy_given) o.s.hierarchy.clear();  // --level alone: default timing/energy
     auto h = session::resolve_hierarchy(o.s);
     if (!h) return usage_error("memsim", h.error());
     if (!o.trace.empty()) return replay_file(o, *h, ctx);
