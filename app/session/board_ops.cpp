@@ -1,6 +1,7 @@
 // Board jobs over BoardClient (see board_ops.hpp).
 #include "app/session/board_ops.hpp"
 
+#include "hardware/boards/from_quantized.hpp"
 #include "hardware/protocol/plotter_format.hpp"
 #include "models/core/rng.hpp"
 #include "models/data/csv_dataset.hpp"
@@ -16,9 +17,7 @@ core::Result<hardware::BoardModel> load_board_model(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return core::fail(path + ": cannot open");
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto m = hardware::parse_board_model(bytes);
-    if (!m) return core::fail(path + ": " + m.error());
-    return m;
+    return hardware::parse_any_board_model(bytes, path);  // MLB1, or an MLQ8 image from `mlsyslab optimize`
 }
 
 core::Status save_board_model(const hardware::BoardModel& m, const std::string& path) {

@@ -14,7 +14,8 @@
 
 namespace mlsys::session {
 
-// Reads an MLB1 file (docs/PROTOCOL.md "Model format"); errors name the file.
+// Reads an MLB1 file (docs/PROTOCOL.md "Model format") or an MLQ8 int8 image (docs/INT8_FORMAT.md) of a
+// dense model, converted; errors name the file.
 [[nodiscard]] core::Result<hardware::BoardModel> load_board_model(const std::string& path);
 [[nodiscard]] core::Status save_board_model(const hardware::BoardModel& m, const std::string& path);
 
