@@ -26,9 +26,16 @@ shot train --workspace train --demo spiral --frames 240
 shot train-fashion --workspace train --demo fashion --frames 150
 # The Accelerator workspace with its PE grid animating the first layer of the untrained cnn preset.
 shot accelerator --workspace accelerator --demo play --frames 90
-for ws in memory deploy faults board labs runs; do
+for ws in memory deploy faults board labs; do
   shot "$ws" --workspace "$ws" --frames 20
 done
+# The Runs workspace comparing three training runs on the playground circles that differ only in learning rate.
+for lr in 0.001 0.005 0.03; do
+  id=$("$EXE" train --model playground --dataset circles --samples 500 --epochs 10 --lr "$lr" --runs "$TMP/runs" --json |
+       sed -n 's/.*"run_dir":"[^"]*\/\([^"\/]*\)".*/\1/p')
+  "$EXE" runs rename "$id" "circles lr $lr" --runs "$TMP/runs" >/dev/null
+done
+shot runs --workspace runs --demo compare --runs "$TMP/runs" --frames 12
 # A lab step in progress beside the Train workspace it drives, and a completed lab's report.
 shot labs-step --workspace labs --demo first-neural-network@3 --frames 20
 shot labs-report --workspace labs --demo architectures-cost@report --frames 20

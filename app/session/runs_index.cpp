@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <map>
+#include <unordered_map>
 #include <sys/stat.h>
 
 namespace mlsys::session {
@@ -296,7 +297,7 @@ core::Status RunIndex::index_run(const fs::path& dir) {
 
 core::Result<RunIndexSync> RunIndex::sync() {
     sqlite3* db = db_.get();
-    std::map<std::string, std::pair<std::string, std::string>> known;  // id -> (signature, status)
+    std::unordered_map<std::string, std::pair<std::string, std::string>> known;  // id -> (signature, status)
     {
         auto s = prepare(db, "SELECT id, signature, status FROM runs");
         if (!s) return core::fail(s.error());
@@ -363,9 +364,10 @@ core::Status RunIndex::refresh(const std::string& id) {
 }
 
 core::Result<std::vector<RunListing>> RunIndex::list(const RunFilter& f, bool with_details) const {
-    std::string sql =
-        "SELECT id, dir, kind, name, created, status, duration_s, headline_metric, headline_value, tags_text, note, "
-        "damage_text, n_metric_rows, final_json, config_json, headline_json FROM runs WHERE 1";
+    // The JSON columns are only read (and parsed) with details: they are most of the bytes.
+    std::string sql = std::string("SELECT id, dir, kind, name, created, status, duration_s, headline_metric, headline_value, "
+                                  "tags_text, note, damage_text, n_metric_rows") +
+                      (with_details ? ", final_json, config_json, headline_json" : "") + " FROM runs WHERE 1";
     std::vector<std::pair<bool, std::string>> params;  // (is_number, text)
     auto param = [&](const std::string& v) { params.push_back({false, v}); };
     if (!f.text.empty()) {
