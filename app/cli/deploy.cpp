@@ -9,6 +9,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <optional>
 #include <memory>
 #include <sstream>
 
@@ -24,6 +26,8 @@ struct DeployOptions {
     std::string split_device = "rpi4";
     std::string dataset;
     int measure = 0;
+    std::string cascade_small;
+    std::string cascade_thresholds = "0.5,0.7,0.8,0.9,0.95,0.99";
     int accuracy_limit = 0;
     double per_hour = 3600;
 };
@@ -78,7 +82,7 @@ int run_deploy(const DeployOptions& o, const CommandContext& ctx) {
     session::DeployRequest req;
     req.variants = split_list(o.variants);
     req.devices = split_list(o.devices);
-    req.link = o.link;
+    req.link = o.link == "all" ? "wifi" : o.link;  // "all": every link is measured; the table uses Wi-Fi
     req.split_device = o.split_device;
     req.dataset = o.model_file.empty() ? "" : dataset;  // an untrained preset has no accuracy to measure
     req.accuracy_limit = o.accuracy_limit;
@@ -104,8 +108,35 @@ int run_deploy(const DeployOptions& o, const CommandContext& ctx) {
         measured = std::move(*m);
     }
 
+    std::optional<session::CascadeReport> cascade;
+    if (!o.cascade_small.empty()) {
+        if (dataset.empty()) return usage_error("deploy", "--cascade-small needs real test data: give --dataset");
+        auto small = session::load_model_file(o.cascade_small);
+        if (!small) return usage_error("deploy", small.error());
+        std::vector<double> thresholds;
+        for (const auto& t : split_list(o.cascade_thresholds)) {
+            char* end = nullptr;
+            const double v = std::strtod(t.c_str(), &end);
+            if (end == t.c_str() || *end != '\0' || !(v >= 0 && v <= 1))
+                return usage_error("deploy", "--cascade-thresholds: \"" + t + "\" is not a number from 0 to 1");
+            thresholds.push_back(v);
+        }
+        if (thresholds.empty()) return usage_error("deploy", "--cascade-thresholds: give at least one threshold");
+        const sim::LinkProfile* link = lib->link(req.link);
+        models::DatasetOptions dopt;
+        dopt.val_fraction = 0;
+        dopt.test_limit = o.accuracy_limit;
+        auto data = models::load_dataset(dataset, dopt);
+        if (!data) return usage_error("deploy", data.error());
+        auto c = session::measure_cascade(small->model, *model, data->test, *lib->device(o.split_device),
+                                          *lib->device(req.split_server), *link, thresholds);
+        if (!c) return usage_error("deploy", c.error());
+        cascade = std::move(*c);
+    }
+
     nlohmann::json j = session::to_json(*rep);
     j["model"] = model->spec().name;
+    if (cascade) j["cascade"] = session::to_json(*cascade);
     nlohmann::json mj = nlohmann::json::array();
     for (const auto& m : measured)
         mj.push_back({{"link", m.link_id}, {"n_requests", m.n_requests}, {"base_round_trip_s", m.base_round_trip_s},
@@ -150,7 +181,7 @@ int run_deploy(const DeployOptions& o, const CommandContext& ctx) {
                     e.fits ? "" : e.fit_reason.c_str());
     }
     std::printf("\nsplit computing: %s -> %s over %s (layers before the split run on the device)\n", o.split_device.c_str(),
-                req.split_server.c_str(), o.link.c_str());
+                req.split_server.c_str(), req.link.c_str());
     std::printf("%-18s %11s %11s %11s %11s %11s %12s\n", "split after", "device", "transfer", "server", "total", "bytes sent",
                 "device energy");
     for (size_t i = 0; i < rep->splits.size(); ++i) {
@@ -168,6 +199,17 @@ int run_deploy(const DeployOptions& o, const CommandContext& ctx) {
             std::printf("%-12s %12s %12s %12s %+7.1f%%\n", m.link_id.c_str(), si(m.predicted_s, "s").c_str(),
                         si(m.measured_median_s, "s").c_str(), si(m.measured_p90_s, "s").c_str(), 100 * m.error_fraction());
     }
+    if (cascade) {
+        std::printf("\ncascade: %s on %s answers when confident, else forwards to %s on %s over %s (%d test samples)\n",
+                    cascade->small_model.c_str(), cascade->device.c_str(), cascade->large_model.c_str(), cascade->server.c_str(),
+                    cascade->link.c_str(), cascade->n_samples);
+        std::printf("  alone: small %.2f%% in %s, large %.2f%% in %s (offload)\n", 100 * cascade->small_accuracy,
+                    si(cascade->small_latency_s, "s").c_str(), 100 * cascade->large_accuracy, si(cascade->offload_latency_s, "s").c_str());
+        std::printf("  %-10s %12s %10s %14s\n", "threshold", "forwarded", "accuracy", "mean latency");
+        for (const auto& p : cascade->points)
+            std::printf("  %-10.3g %11.1f%% %9.2f%% %14s\n", p.threshold, 100 * p.forward_rate, 100 * p.accuracy,
+                        si(p.mean_latency_s, "s").c_str());
+    }
     for (const auto& n : rep->notes) std::printf("note: %s\n", n.c_str());
     std::printf("assumptions (%s): \n", rep->estimates.front().device_id.c_str());
     for (const auto& a : rep->estimates.front().assumptions) std::printf("  - %s\n", a.c_str());
@@ -180,7 +222,7 @@ void setup_deploy(CLI::App& app, CommandContext& ctx) {
     CLI::App* sub = app.add_subcommand("deploy", "Estimate a model on cloud, edge, mobile and tiny devices; split computing; offload");
     sub->add_option("--model-file", o->model_file, "A saved model (.mlsys); its measured accuracy is included");
     sub->add_option("--model", o->model, "Or a preset/description (untrained: no accuracy)");
-    sub->add_option("--variants", o->variants, "Comma-separated: fp32, fp16, int8")->capture_default_str();
+    sub->add_option("--variants", o->variants, "Comma-separated: fp32, fp16, int8 (integer-only), prunedNN (e.g. pruned50)")->capture_default_str();
     sub->add_option("--devices", o->devices, "all, or comma-separated device ids")->capture_default_str();
     sub->add_option("--link", o->link, "Link for the split analysis: none, datacenter, ethernet, wifi, lte, 5g, ble (or all with --measure)")
         ->capture_default_str();
@@ -188,6 +230,11 @@ void setup_deploy(CLI::App& app, CommandContext& ctx) {
     sub->add_option("--dataset", o->dataset, "Dataset for accuracy and offload inputs (default: the model's)");
     sub->add_option("--accuracy-limit", o->accuracy_limit, "Evaluate at most this many test samples (0 = all)");
     sub->add_option("--measure", o->measure, "Send this many real inputs per link to an in-process server over loopback");
+    sub->add_option("--cascade-small", o->cascade_small,
+                    "A small saved model for the cascade: it answers on the split device when confident and forwards "
+                    "the rest to this model on the cloud");
+    sub->add_option("--cascade-thresholds", o->cascade_thresholds, "Confidence thresholds for the cascade (comma-separated)")
+        ->capture_default_str();
     sub->add_option("--per-hour", o->per_hour, "Inferences per hour (battery life, amortised cost)")->capture_default_str();
     add_common_flags(*sub, ctx);
     sub->callback([o, &ctx] { ctx.exit_code = run_deploy(*o, ctx); });

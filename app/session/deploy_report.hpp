@@ -16,13 +16,14 @@
 namespace mlsys::session {
 
 struct DeployRequest {
-    std::vector<std::string> variants{"fp32"};  // "fp32", "fp16", "int8" (precision variants of the model)
+    std::vector<std::string> variants{"fp32"};  // "fp32", "fp16", "int8" (integer-only), "prunedNN" (NN% magnitude-pruned)
     std::vector<std::string> devices;           // empty: all
     std::string link = "wifi";
     std::string split_device = "rpi4";          // the device side of the split analysis
     std::string split_server = "cloud-a100";
     std::string dataset;                        // measure each variant's accuracy on its test split ("" = skip)
     int accuracy_limit = 0;                     // evaluate at most this many test samples (0 = all)
+    const models::Dataset* test_set = nullptr;  // or measure on this set (already loaded; wins over `dataset`)
     sim::EstimateOptions options;
 };
 
@@ -35,10 +36,34 @@ struct DeployReport {
     std::vector<std::string> notes;              // e.g. why an accuracy is not measured
 };
 
+// The model with its weights stored at `precision` and read back: fp16 rounds each weight to the nearest
+// half-precision value; int8 quantizes each weight tensor symmetrically (scale = max|w| / 127, round to
+// nearest) and dequantizes. Biases and normalisation state stay float (int8 kernels keep int32 biases).
+// Evaluating it measures what the storage precision costs in accuracy; activations stay float.
+core::Result<models::Model> with_weights_at(const models::Model& model, sim::Precision precision);
+// Rounds one float to the nearest fp16 value (ties to even; overflow to infinity; subnormals kept).
+float round_to_fp16(float x);
+
 // Builds the report for `model`. The error names an unknown device, link or variant.
 core::Result<DeployReport> make_deploy_report(models::Model& model, const DeployRequest& request,
                                               const sim::ProfileLibrary& library);
 nlohmann::json to_json(const DeployReport& r);
+
+// The cascade pattern measured: a small model on `device` answers when its confidence reaches a threshold
+// and forwards the rest over `link` to a large model on `server`. Both models run on the real test set
+// (their predictions and the small model's confidence are measured); latencies come from the estimator.
+struct CascadeReport {
+    std::string small_model, large_model, device, server, link;
+    int n_samples = 0;
+    double small_accuracy = 0, large_accuracy = 0;  // each model alone
+    double small_latency_s = 0;                     // the small model on the device
+    double offload_latency_s = 0;                   // the large model on the server, transfer over the link included
+    std::vector<sim::CascadeResult> points;         // one per threshold
+};
+core::Result<CascadeReport> measure_cascade(models::Model& small, models::Model& large, const models::Dataset& test,
+                                            const sim::DeviceProfile& device, const sim::DeviceProfile& server,
+                                            const sim::LinkProfile& link, const std::vector<double>& thresholds);
+nlohmann::json to_json(const CascadeReport& r);
 
 // A measured offload over loopback: an in-process server hosts a copy of the model; for each link the
 // client shapes `n_requests` real test inputs and reports the median round trip beside the prediction
