@@ -7,6 +7,7 @@
 #include "models/train/trainer.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <sstream>
 
@@ -185,6 +186,8 @@ core::Result<FaultsSnapshot> run_faults(const models::Model& model, const Faults
         faults::VulnerabilityConfig vc;
         vc.fault = cfg->fault;
         vc.fault.target.layer_name.clear();
+        vc.bits = cfg->fault.bits;
+        vc.fault.bits.clear();
         vc.trials_per_cell = req.settings.vulnerability_trials;
         vc.seed = req.settings.seed;
         vc.eval_limit = std::min(req.settings.eval_limit > 0 ? req.settings.eval_limit : 500, 500);
@@ -225,6 +228,84 @@ core::Result<std::unique_ptr<FaultsJob>> FaultsJob::start(const models::Model& m
         return core::Status::success();
     });
     return job;
+}
+
+FaultsWorkspaceState& faults_workspace(const Session& s) {
+    // Keyed by the Session's address, like the other workspaces' states: one per session for the process.
+    static std::map<const Session*, std::unique_ptr<FaultsWorkspaceState>> states;
+    auto& slot = states[&s];
+    if (!slot) slot = std::make_unique<FaultsWorkspaceState>();
+    return *slot;
+}
+
+nlohmann::json faults_summary(const FaultsSnapshot& snap) {
+    nlohmann::json j = faults::to_json(snap.campaign);
+    j.erase("flipped");
+    if (!snap.campaign.points.empty()) {
+        const auto p = faults::to_json(snap.campaign.points.back());
+        j["accuracy"] = p["accuracy"];
+        j["accuracy_lo"] = p["accuracy_lo"];
+        j["accuracy_hi"] = p["accuracy_hi"];
+        j["sdc_rate"] = p["sdc_rate"];
+        j["detected_rate"] = p["detected_rate"];
+        j["accuracy_drop"] = p["accuracy_drop"];
+        j["mean_faults"] = p["mean_faults"];
+    }
+    nlohmann::json costs = nlohmann::json::object();
+    for (const auto& c : snap.costs)
+        costs[faults::to_string(c.protection)] = {{"memory_pct", 100 * c.memory_overhead},
+                                                  {"compute_pct", 100 * c.compute_overhead},
+                                                  {"latency_pct", 100 * c.latency_overhead}};
+    j["costs"] = costs;
+    const auto& v = snap.vulnerability;
+    if (!v.cells.empty()) {
+        auto pct = [](int64_t k, int64_t n) { return n ? 100.0 * double(k) / double(n) : 0.0; };
+        int64_t fk[3] = {0, 0, 0}, fn[3] = {0, 0, 0};
+        nlohmann::json per_bit = nlohmann::json::object(), per_layer = nlohmann::json::array();
+        std::map<int, std::pair<int64_t, int64_t>> bits;
+        for (const auto& c : v.cells) {
+            const int f = c.bit == 31 ? 0 : c.bit >= 23 ? 1 : 2;
+            fk[f] += c.critical;
+            fn[f] += c.trials;
+            bits[c.bit].first += c.critical;
+            bits[c.bit].second += c.trials;
+        }
+        int best_bit = -1;
+        double best_bit_pct = -1;
+        for (const auto& [b, kn] : bits) {
+            per_bit[std::to_string(b)] = pct(kn.first, kn.second);
+            if (pct(kn.first, kn.second) > best_bit_pct) {
+                best_bit_pct = pct(kn.first, kn.second);
+                best_bit = b;
+            }
+        }
+        int best_layer = -1;
+        double best_layer_pct = -1;
+        for (size_t li = 0; li < v.layers.size(); ++li) {
+            int64_t k = 0, n = 0;
+            for (const auto& c : v.cells)
+                if (c.layer == v.layers[li]) {
+                    k += c.critical;
+                    n += c.trials;
+                }
+            per_layer.push_back({{"layer", v.layers[li]}, {"name", v.layer_names[li]}, {"critical_pct", pct(k, n)}});
+            if (pct(k, n) > best_layer_pct) {
+                best_layer_pct = pct(k, n);
+                best_layer = int(li);
+            }
+        }
+        j["sign_critical_pct"] = pct(fk[0], fn[0]);
+        j["exponent_critical_pct"] = pct(fk[1], fn[1]);
+        j["mantissa_critical_pct"] = pct(fk[2], fn[2]);
+        j["critical_pct_by_bit"] = per_bit;
+        j["layers"] = per_layer;
+        j["most_vulnerable_bit"] = best_bit;
+        j["most_vulnerable_layer"] = best_layer;
+        j["most_vulnerable_layer_name"] = best_layer >= 0 ? v.layer_names[size_t(best_layer)] : "";
+        j["leveugle_trials"] = v.leveugle_trials;
+    }
+    j["run_dir"] = snap.run_dir;
+    return j;
 }
 
 core::Result<std::unique_ptr<FaultsJob>> FaultsJob::start_trained(const std::string& preset, int train_limit,

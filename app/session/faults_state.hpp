@@ -98,4 +98,20 @@ private:
     std::unique_ptr<core::Job> job_;
 };
 
+class Session;
+
+// The Faults workspace's state kept per Session (the GUI panel and the labs read and set the same struct):
+// the settings and the newest finished campaign.
+struct FaultsWorkspaceState {
+    FaultsSettings settings;
+    std::shared_ptr<const FaultsSnapshot> last;
+};
+FaultsWorkspaceState& faults_workspace(const Session& s);
+
+// A campaign's numbers as the labs read them: clean_accuracy, points[i].{ber accuracy sdc_rate ...},
+// accuracy (the last point's), costs.<protection>.{memory_pct compute_pct latency_pct}, and, with a
+// vulnerability map, critical_pct per field (sign/exponent/mantissa), per layer and per bit, and the most
+// vulnerable layer and bit.
+nlohmann::json faults_summary(const FaultsSnapshot& snap);
+
 }  // namespace mlsys::session

@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace mlsys::gui {
@@ -221,7 +222,36 @@ void FaultsWorkspace::draw_target(GuiContext& ctx) {
     }
 }
 
+void FaultsWorkspace::load_target_into_ui() {
+    auto t = faults::parse_fault_target(settings.target);
+    if (!t) return;
+    target_kind_ = t->kind == faults::TargetKind::Weights       ? 0
+                   : t->kind == faults::TargetKind::Activations ? 1
+                   : t->kind == faults::TargetKind::Buffer      ? 2
+                                                                : 3;
+    buffer_kind_ = int(t->buffer);
+    pe_row_ = t->pe_row;
+    pe_col_ = t->pe_col;
+    layer_index_ = -1;
+    for (size_t i = 0; i < layer_names_.size(); ++i)
+        if (layer_names_[i] == t->layer_name || std::to_string(i) == t->layer_name) layer_index_ = int(i);
+    auto bers = faults::parse_ber_range(settings.ber);
+    if (bers && !bers->empty() && bers->front() > 0) {
+        ber_lo_exp_ = std::clamp(int(std::lround(std::log10(bers->front()))), -10, -1);
+        ber_hi_exp_ = std::clamp(int(std::lround(std::log10(bers->back()))), ber_lo_exp_, -1);
+    }
+}
+
 void FaultsWorkspace::draw_settings(GuiContext& ctx) {
+    // The session's Faults state is the one the labs set: pick up its changes, write ours back below.
+    session::FaultsWorkspaceState* shared = ctx.session ? &session::faults_workspace(*ctx.session) : nullptr;
+    if (shared && (shared->settings.target != settings.target || shared->settings.ber != settings.ber) &&
+        shared_seen_) {
+        settings = shared->settings;
+        load_target_into_ui();
+    } else if (shared && shared_seen_) {
+        settings = shared->settings;
+    }
     if (ctx.fonts.heading) ImGui::PushFont(ctx.fonts.heading);
     ImGui::TextUnformatted("Fault injection");
     if (ctx.fonts.heading) ImGui::PopFont();
@@ -275,6 +305,10 @@ void FaultsWorkspace::draw_settings(GuiContext& ctx) {
     if (!last_error_.empty()) ImGui::TextWrapped("Last campaign failed: %s", last_error_.c_str());
     if (snap_ && !snap_->run_dir.empty()) ImGui::TextWrapped("Run: %s", snap_->run_dir.c_str());
     sync_target_from_ui();
+    if (shared) {
+        shared->settings = settings;
+        shared_seen_ = true;
+    }
 }
 
 void FaultsWorkspace::draw_help(GuiContext& ctx) {

@@ -37,6 +37,7 @@ private:
     void draw_target(GuiContext& ctx);
     bool start(GuiContext& ctx, std::string& error);
     void sync_target_from_ui();
+    void load_target_into_ui();
     // faults_charts.cpp
     void draw_results(GuiContext& ctx);
     void draw_ber_chart(GuiContext& ctx, float width, float height);
@@ -66,6 +67,7 @@ private:
     std::vector<float> heat_;
     std::vector<std::string> heat_rows_, heat_cols_;
     std::string demo_;
+    bool shared_seen_ = false;  // our settings were written to the session's Faults state at least once
 };
 
 }  // namespace mlsys::gui
