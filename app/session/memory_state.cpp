@@ -4,6 +4,7 @@
 #include "app/session/model_source.hpp"
 
 #include <chrono>
+#include <map>
 #include <sstream>
 
 namespace mlsys::session {
@@ -225,6 +226,82 @@ std::unique_ptr<MemoryStudyJob> MemoryStudyJob::start(MemorySettings settings) {
         return core::Status::success();
     });
     return job;
+}
+
+json study_summary(const MemoryStudy& m) {
+    const auto& r = m.result;
+    json layers = json::array();
+    int64_t l1_misses = 0;
+    for (const auto& l : r.layers) {
+        const int64_t mb = l.stats.main.bytes_read + l.stats.main.bytes_written;
+        const int64_t misses = l.stats.levels.empty() ? 0 : l.stats.levels[0].misses;
+        l1_misses += misses;
+        layers.push_back({{"name", l.name},
+                          {"type", l.type},
+                          {"macs", l.macs},
+                          {"accesses", l.accesses},
+                          {"l1_misses", misses},
+                          {"l1_hit_rate", l.stats.levels.empty() ? 0.0 : l.stats.levels[0].hit_rate()},
+                          {"main_bytes", mb},
+                          {"compute_energy_uj", l.compute_energy_pj * 1e-6},
+                          {"movement_energy_uj", l.movement_energy_pj() * 1e-6},
+                          {"intensity", l.roofline.intensity},
+                          {"measured_intensity", l.roofline.measured_intensity},
+                          {"attainable_gflops", l.roofline.attainable_flops_per_s * 1e-9},
+                          {"memory_bound", l.roofline.memory_bound}});
+    }
+    const auto& t = m.training;
+    return {{"workload", r.workload},
+            {"hierarchy", m.hierarchy.name},
+            {"mode", sim::to_string(r.options.mode)},
+            {"batch", r.options.trace.batch},
+            {"precision", sim::to_string(r.options.trace.precision)},
+            {"loop_order", r.options.trace.loop_order},
+            {"accesses", r.total.accesses},
+            {"l1_misses", l1_misses},
+            {"l1_hit_rate", r.total.levels.empty() ? 0.0 : r.total.levels[0].hit_rate()},
+            {"main_bytes", r.total.main.bytes_read + r.total.main.bytes_written},
+            {"compute_energy_uj", r.compute_energy_pj * 1e-6},
+            {"movement_energy_uj", r.total.memory_energy_pj() * 1e-6},
+            {"movement_share", r.movement_share()},
+            {"cycles", r.cycles},
+            {"time_ms", r.cycles / m.hierarchy.clock_hz * 1e3},
+            {"ridge_intensity", r.roofline.ridge_intensity()},
+            {"peak_gflops", r.roofline.peak_flops_per_s * 1e-9},
+            {"bandwidth_gb_s", r.roofline.bandwidth_bytes_per_s * 1e-9},
+            {"training",
+             {{"weights_bytes", t.weights_bytes},
+              {"master_weights_bytes", t.master_weights_bytes},
+              {"gradient_bytes", t.gradient_bytes},
+              {"optimizer_bytes", t.optimizer_bytes},
+              {"activation_bytes", t.activation_bytes},
+              {"activation_values", t.activation_values},
+              {"total_bytes", t.total_bytes()}}},
+            {"layers", layers},
+            {"seconds", m.seconds}};
+}
+
+void MemoryWorkspaceState::restart() {
+    if (job) job->cancel();
+    error.clear();
+    job = MemoryStudyJob::start(settings);
+}
+
+bool MemoryWorkspaceState::poll() {
+    if (!job || !job->is_done()) return false;
+    if (auto r = job->result()) study = r;
+    else if (!job->error().empty()) error = job->error();
+    job.reset();
+    return true;
+}
+
+MemoryWorkspaceState& memory_workspace(const Session& s) {
+    // Keyed by the Session's address: one state per session for the life of the process (the GUI has one
+    // session; tests and lab runners make a few).
+    static std::map<const Session*, std::unique_ptr<MemoryWorkspaceState>> states;
+    auto& slot = states[&s];
+    if (!slot) slot = std::make_unique<MemoryWorkspaceState>();
+    return *slot;
 }
 
 }  // namespace mlsys::session

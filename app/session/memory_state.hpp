@@ -76,4 +76,23 @@ private:
     std::unique_ptr<core::Job> job_;
 };
 
+// A compact summary of a study (the lab actions' result and the "memory" state section): totals, per-layer
+// rows, the roofline and training memory, with units in the key names.
+nlohmann::json study_summary(const MemoryStudy& m);
+
+class Session;
+// The Memory workspace's live state for a Session: the settings the panels edit, the running job and the
+// newest finished study. Created on first use; the GUI thread (or a lab runner) owns it.
+struct MemoryWorkspaceState {
+    MemorySettings settings;
+    std::unique_ptr<MemoryStudyJob> job;
+    std::shared_ptr<const MemoryStudy> study;
+    std::string error;
+    // Starts a job with the current settings (replacing a running one).
+    void restart();
+    // Collects a finished job's study or error; true when something changed.
+    bool poll();
+};
+MemoryWorkspaceState& memory_workspace(const Session& s);
+
 }  // namespace mlsys::session

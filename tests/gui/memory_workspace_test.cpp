@@ -1,0 +1,81 @@
+// The Memory workspace: headless it simulates the cnn preset through the rpi4 hierarchy in a job, lays its
+// views out without overlap, re-simulates when a knob changes (loop order), and under Xvfb the screenshot
+// shows the hierarchy boxes and the charts (docs/screenshots/memory.png comes from the same command).
+#include "gui_test_support.hpp"
+
+#include "app/gui/panels/memory_workspace.hpp"
+
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+
+using namespace mlsys;
+using namespace mlsys::test;
+
+TEST_SUITE_BEGIN("gui.memory");
+
+namespace {
+bool frames_until(HeadlessGui& gui, const std::function<bool()>& done) {
+    for (int i = 0; i < 3000; ++i) {
+        gui.frame();
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+}
+}  // namespace
+
+TEST_CASE("the memory workspace simulates the preset in a job and re-simulates on a knob change") {
+    HeadlessGui gui(1280, 800, "memory");
+    auto* ws = dynamic_cast<gui::MemoryWorkspace*>(gui.ui->find("memory"));
+    REQUIRE(ws != nullptr);
+    REQUIRE(frames_until(gui, [&] { return ws->state() && ws->state()->study != nullptr; }));
+    const auto* st = ws->state();
+    REQUIRE_MESSAGE(st->error.empty(), st->error);
+    CHECK(st->study->result.layers.size() == 11u);  // cnn
+    CHECK(st->study->hierarchy.name == "rpi4");
+    CHECK(st->study->result.movement_share() > 0.5);
+    gui.frame();
+    const auto& L = ws->last_layout();
+    CHECK(L.settings.drawn());
+    CHECK(L.hierarchy.drawn());
+    CHECK(L.energy.drawn());
+    CHECK(L.roofline.drawn());
+    CHECK(L.traffic.drawn());
+    CHECK(L.training.drawn());
+    CHECK(L.settings.max.x <= L.hierarchy.min.x);
+    CHECK(L.energy.max.x <= L.roofline.min.x);
+    CHECK(L.hierarchy.max.y <= L.energy.min.y);
+    CHECK(L.energy.max.y <= L.traffic.min.y);
+    // A knob: kmn loop order. The next study must carry it.
+    const auto* first = st->study.get();
+    ws->state()->settings.loop_order = "kmn";
+    ws->resimulate();
+    REQUIRE(frames_until(gui, [&] { return ws->state()->study.get() != first && !ws->state()->job; }));
+    CHECK(ws->state()->study->result.options.trace.loop_order == "kmn");
+}
+
+TEST_CASE("the memory screenshot shows the hierarchy and the charts") {
+    ScreenshotRequest req;
+    req.workspace = "memory";
+    req.frames = 120;
+    req.name = "memory";
+    const Screenshot s = take_screenshot(req);
+    if (s.skipped) {
+        MESSAGE("skipped: " << s.skip_reason);
+        return;
+    }
+    INFO("stderr: " << s.stderr_text);
+    REQUIRE(s.exit_code == 0);
+    REQUIRE(s.loaded);
+    const auto stats = [&](int x0, int y0, int x1, int y1) {
+        return region_stats(s.image, x0, y0, x1, y1, dominant_color(s.image, x0, y0, x1, y1));
+    };
+    const RegionStats all = stats(230, 90, 1270, 790);
+    CHECK(all.n_distinct_colors > 60);
+    CHECK(all.fraction_differing > 0.06);
+    CHECK(stats(560, 500, 1270, 790).fraction_differing > 0.03);  // the charts in the lower half
+}
+
+TEST_SUITE_END();
