@@ -86,7 +86,11 @@ core::Result<OptimizeResult> run_optimize(const OptimizeRequest& rq, const opt::
     std::optional<models::Model> model;
     nlohmann::json metadata = nlohmann::json::object();
     std::string dataset = rq.dataset;
-    if (!rq.model_file.empty()) {
+    if (rq.source) {
+        auto copy = rq.source->clone();
+        if (!copy) return fail(copy.error());
+        model.emplace(std::move(*copy));
+    } else if (!rq.model_file.empty()) {
         auto loaded = load_model_file(rq.model_file);
         if (!loaded) return fail(loaded.error());
         metadata = loaded->metadata;

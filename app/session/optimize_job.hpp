@@ -46,6 +46,7 @@ core::Result<VariantMetrics> parse_variant_metrics(const nlohmann::json& j);
 struct OptimizeRequest {
     std::string model_file;           // the model to optimize (.mlsys); for distillation: the student's start
     std::string model;                // or a preset / spec file (distillation students start from it)
+    const models::Model* source = nullptr;  // or this in-memory model (the session's current one); wins
     std::string dataset;              // "" = the model file's metadata dataset (else fashion-mnist)
     int train_limit = 0;              // training images for calibration, fine-tuning, distillation (0 = all)
     int test_limit = 0;               // test images to measure accuracy on (0 = all)
