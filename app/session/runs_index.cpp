@@ -17,7 +17,9 @@
 #include <cmath>
 #include <map>
 #include <unordered_map>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace mlsys::session {
 namespace fs = std::filesystem;
@@ -98,24 +100,39 @@ CREATE INDEX config_key ON config_values(key, num);
 
 bool unfinished(const std::string& status) { return status != "finished" && status != "failed" && status != "cancelled"; }
 
-// The signature described at the top of the file; empty if the directory cannot be read.
-std::string signature(const fs::path& dir, bool is_unfinished) {
+// The signature described at the top of the file; empty if the directory cannot be read. Paths are
+// resolved from an open descriptor of the runs root (fstatat), which saves walking the root's path
+// components for every file: a measurable share of a sync of thousands of runs.
+std::string signature(int root_fd, const std::string& id, bool is_unfinished) {
     struct stat st {};
-    if (::stat(dir.c_str(), &st) != 0) return "";
+    if (::fstatat(root_fd, id.c_str(), &st, 0) != 0) return "";
     std::string sig = std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
     // Files a person may edit in place (which leaves the directory's time alone).
     for (const char* f : {models::kRunConfigFile, kRunUserFile}) {
         struct stat fst {};
-        sig += ::stat((dir / f).c_str(), &fst) == 0 ? ":" + std::to_string(fst.st_mtim.tv_nsec) + "/" + std::to_string(fst.st_size) : ":-";
+        sig += ::fstatat(root_fd, (id + "/" + f).c_str(), &fst, 0) == 0
+                   ? ":" + std::to_string(fst.st_mtim.tv_nsec) + "/" + std::to_string(fst.st_size)
+                   : ":-";
     }
     if (is_unfinished) {
         for (const char* f : {models::kRunEventsFile, models::kRunMetricsFile}) {
             struct stat fst {};
-            sig += ::stat((dir / f).c_str(), &fst) == 0 ? "/" + std::to_string(fst.st_size) : "/-";
+            sig += ::fstatat(root_fd, (id + "/" + f).c_str(), &fst, 0) == 0 ? "/" + std::to_string(fst.st_size) : "/-";
         }
     }
     return sig;
 }
+
+// An open O_DIRECTORY descriptor, closed on scope exit.
+struct DirFd {
+    int fd = -1;
+    explicit DirFd(const fs::path& p) : fd(::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
+    ~DirFd() {
+        if (fd >= 0) ::close(fd);
+    }
+    DirFd(const DirFd&) = delete;
+    DirFd& operator=(const DirFd&) = delete;
+};
 
 // "YYYYMMDD-HHMMSS" -> "YYYY-MM-DDTHH:MM:SSZ".
 std::string iso_from_compact(const std::string& t) {
@@ -213,7 +230,9 @@ core::Result<RunIndex> RunIndex::open(const fs::path& root) {
 
 core::Status RunIndex::index_run(const fs::path& dir) {
     // Both signatures are taken before reading, so a change during the read shows at the next sync.
-    const std::string sig_unfinished = signature(dir, true), sig_finished = signature(dir, false);
+    const DirFd root_fd(dir.parent_path());
+    const std::string id = dir.filename().string();
+    const std::string sig_unfinished = signature(root_fd.fd, id, true), sig_finished = signature(root_fd.fd, id, false);
     auto rec = models::read_run(dir);
     if (!rec) return core::fail(rec.error());
     const models::RunRecord& r = *rec;
@@ -306,6 +325,7 @@ core::Result<RunIndexSync> RunIndex::sync() {
     if (auto st = exec(db, "BEGIN IMMEDIATE"); !st) return core::fail(st.error());
     RunIndexSync out;
     std::error_code ec;
+    const DirFd root_fd(root_);
     for (const auto& entry : fs::directory_iterator(root_, ec)) {
         const std::string id = entry.path().filename().string();
         if (id.empty() || id[0] == '.' || !entry.is_directory(ec)) continue;
@@ -313,7 +333,7 @@ core::Result<RunIndexSync> RunIndex::sync() {
         if (!models::parse_run_id(id, parts) && !fs::exists(entry.path() / models::kRunConfigFile, ec)) continue;
         ++out.n_runs;
         auto it = known.find(id);
-        const std::string sig = signature(entry.path(), it == known.end() || unfinished(it->second.second));
+        const std::string sig = signature(root_fd.fd, id, it == known.end() || unfinished(it->second.second));
         if (it != known.end()) {
             const bool same = it->second.first == sig;
             known.erase(it);

@@ -71,6 +71,7 @@ private:
     std::unique_ptr<session::RunsBrowser> browser_;
     nlohmann::json pending_state_;
     double last_refresh_s_ = -1e9;
+    double refresh_every_s_ = 2.0;  // grows with the cost of a refresh (many runs)
     bool needs_refresh_ = true;
     std::map<std::string, Curves> curves_;
     std::unique_ptr<session::TrainJob> rerun_job_;
