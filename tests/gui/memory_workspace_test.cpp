@@ -48,6 +48,19 @@ TEST_CASE("the memory workspace simulates the preset in a job and re-simulates o
     CHECK(L.energy.max.x <= L.roofline.min.x);
     CHECK(L.hierarchy.max.y <= L.energy.min.y);
     CHECK(L.energy.max.y <= L.traffic.min.y);
+    // The live replay of conv2d_1: step 1,000 accesses, then play to the end; cold caches, so the replay's
+    // L1 misses equal what a cold replay of that layer alone counts.
+    std::string err;
+    REQUIRE_MESSAGE(ws->select_replay_layer(0, &err), err);
+    CHECK(ws->replay_length() == st->study->result.layers[0].accesses);
+    ws->replay_step(1000);
+    CHECK(ws->replay_position() == 1000);
+    CHECK(ws->replay_hierarchy()->stats().accesses == 1000);
+    ws->set_replay_playing(true);
+    REQUIRE(frames_until(gui, [&] { return !ws->replay_playing(); }));
+    CHECK(ws->replay_position() == ws->replay_length());
+    CHECK(ws->replay_hierarchy()->stats().levels[0].misses > 0);
+    CHECK_FALSE(ws->select_replay_layer(99, &err));
     // A knob: kmn loop order. The next study must carry it.
     const auto* first = st->study.get();
     ws->state()->settings.loop_order = "kmn";

@@ -89,6 +89,9 @@ void MemoryWorkspace::draw_hierarchy(GuiContext& ctx, const session::MemoryStudy
     }
     const auto& r = m->result;
     const Theme& th = *ctx.theme;
+    draw_replay_controls(ctx, *m);
+    // The boxes show the live replay's counts while one runs, else the whole study's.
+    const sim::ReplayStats& boxes = replay_h_ ? replay_h_->stats() : r.total;
     // Headline metrics.
     char buf[96];
     std::snprintf(buf, sizeof buf, "%.1f%%", 100 * r.movement_share());
@@ -129,14 +132,14 @@ void MemoryWorkspace::draw_hierarchy(GuiContext& ctx, const session::MemoryStudy
         char line1[64], line2[64], line3[64];
         if (!is_main) {
             const auto& lc = m->hierarchy.levels[i];
-            const auto& ls = r.total.levels[i];
+            const auto& ls = boxes.levels[i];
             std::snprintf(line1, sizeof line1, "%s %s", lc.name.c_str(), bytes_text(double(lc.size_bytes)).c_str());
             std::snprintf(line2, sizeof line2, "hit %.1f%%", 100 * ls.hit_rate());
             std::snprintf(line3, sizeof line3, "%s", energy_text(ls.energy_pj).c_str());
         } else {
             std::snprintf(line1, sizeof line1, "%s", m->hierarchy.main.name.c_str());
-            std::snprintf(line2, sizeof line2, "%s", bytes_text(double(r.total.main.bytes_read + r.total.main.bytes_written)).c_str());
-            std::snprintf(line3, sizeof line3, "%s", energy_text(r.total.main.energy_pj).c_str());
+            std::snprintf(line2, sizeof line2, "%s", bytes_text(double(boxes.main.bytes_read + boxes.main.bytes_written)).c_str());
+            std::snprintf(line3, sizeof line3, "%s", energy_text(boxes.main.energy_pj).c_str());
         }
         const float lh = ImGui::GetTextLineHeight();
         float ty = (a.y + b.y) / 2 - 1.5f * lh;
@@ -148,8 +151,7 @@ void MemoryWorkspace::draw_hierarchy(GuiContext& ctx, const session::MemoryStudy
         ImGui::InvisibleButton(is_main ? "##main" : ("##lvl" + std::to_string(i)).c_str(), ImVec2(bw, std::max(1.0f, bh)));
         if (ImGui::IsItemHovered()) {
             if (!is_main) {
-                const auto& ls = r.total.levels[i];
-                std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(ls.misses));
+                const auto& ls = boxes.levels[i];
                 ImGui::SetTooltip("%s: %lld accesses, %lld hits, %lld misses (%lld compulsory, %lld capacity, %lld conflict),\n"
                                   "%lld evictions (%lld dirty write-backs). Compulsory: first touch; capacity: a fully "
                                   "associative cache\nof this size would miss too; conflict: too many lines mapped to one set.",
@@ -160,13 +162,13 @@ void MemoryWorkspace::draw_hierarchy(GuiContext& ctx, const session::MemoryStudy
                                   static_cast<long long>(ls.dirty_evictions));
             } else {
                 ImGui::SetTooltip("Main memory (%s): %lld line reads, %lld writes; %.4g pJ per byte.", m->hierarchy.main.kind.c_str(),
-                                  static_cast<long long>(r.total.main.reads), static_cast<long long>(r.total.main.writes),
+                                  static_cast<long long>(boxes.main.reads), static_cast<long long>(boxes.main.writes),
                                   m->hierarchy.main.energy_pj_per_byte);
             }
         }
         if (!is_main) {
             // The link below: bytes moved (fills down-up, write-backs up-down).
-            const auto& ls = r.total.levels[i];
+            const auto& ls = boxes.levels[i];
             const float ay = c0.y + bh_max / 2;
             dl->AddLine(ImVec2(b.x + 4, ay), ImVec2(b.x + arrow - 4, ay), th.text_dim, 2);
             dl->AddTriangleFilled(ImVec2(b.x + 4, ay), ImVec2(b.x + 12, ay - 5), ImVec2(b.x + 12, ay + 5), th.text_dim);
@@ -177,6 +179,47 @@ void MemoryWorkspace::draw_hierarchy(GuiContext& ctx, const session::MemoryStudy
     }
     ImGui::EndChild();
     layout_.hierarchy = {p0, ImVec2(p0.x + w, p0.y + h)};
+}
+
+void MemoryWorkspace::draw_replay_controls(GuiContext& ctx, const session::MemoryStudy& m) {
+    // Play one layer's trace through the hierarchy: play, pause, step, speed; live hit rates and bytes/s.
+    std::vector<const char*> names;
+    for (const auto& l : m.workload.layers) names.push_back(l.name.c_str());
+    int layer = replay_layer_;
+    ImGui::SetNextItemWidth(150);
+    const char* preview = layer >= 0 && layer < int(names.size()) ? names[size_t(layer)] : "replay a layer...";
+    if (ImGui::BeginCombo("##replaylayer", preview)) {
+        for (int i = 0; i < int(names.size()); ++i)
+            if (m.workload.layers[size_t(i)].op != models::OpKind::Reshape && ImGui::Selectable(names[size_t(i)], i == layer)) {
+                std::string err;
+                if (!select_replay_layer(i, &err)) ctx.toast(err, ToastKind::Warning);
+                else replay_playing_ = true;
+            }
+        ImGui::EndCombo();
+    }
+    metric_tooltip("Replay one layer's exact trace through the hierarchy (cold caches) and watch the boxes count live.");
+    if (!replay_h_) return;
+    ImGui::SameLine();
+    if (ImGui::SmallButton(replay_playing_ ? "pause" : "play")) replay_playing_ = !replay_playing_;
+    ImGui::SameLine();
+    if (ImGui::SmallButton("step")) replay_step(1000);
+    metric_tooltip("Advance 1,000 accesses.");
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(160);
+    ImGui::SliderFloat("accesses/s", &replay_speed_, 1e3f, 1e7f, "%.3g", ImGuiSliderFlags_Logarithmic);
+    ImGui::SameLine();
+    const auto& s = replay_h_->stats();
+    const double sim_s = s.cycles() / m.hierarchy.clock_hz;
+    const double moved = double(s.main.bytes_read + s.main.bytes_written);
+    ImGui::TextDisabled("%lld / %lld accesses, DRAM %s/s simulated", static_cast<long long>(replay_pos_),
+                        static_cast<long long>(replay_trace_.size()), bytes_text(sim_s > 0 ? moved / sim_s : 0).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("close")) {
+        replay_h_.reset();
+        replay_trace_.clear();
+        replay_playing_ = false;
+        replay_layer_ = -1;
+    }
 }
 
 void MemoryWorkspace::draw_energy(GuiContext&, const session::MemoryStudy* m, float w, float h) {
@@ -249,6 +292,7 @@ void MemoryWorkspace::draw_training(GuiContext& ctx, const session::MemoryStudy*
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::BeginChild("##memtrain", ImVec2(w, h), true);
     ImGui::TextUnformatted("Training memory");
+    ImGui::SameLine();
     help_marker("What one training step holds: weights, the fp32 master copy (mixed precision), gradients, optimizer state "
                 "(momentum one copy, Adam two) and every layer's activations for the backward pass (textbook §3.5: batch 32 "
                 "of 784-128-256-128-10 keeps 16,704 values). int8 shows inference: weights and the largest live activations.");

@@ -103,7 +103,60 @@ void MemoryWorkspace::update(GuiContext& ctx) {
             st.poll();
         }
     }
-    if (st.study && st.study.get() != view_of_) rebuild_views(*st.study);
+    if (st.study && st.study.get() != view_of_) {
+        rebuild_views(*st.study);
+        // A new study (other settings): the running replay no longer matches it.
+        replay_h_.reset();
+        replay_trace_.clear();
+        replay_playing_ = false;
+        replay_layer_ = -1;
+    }
+    const double dt = last_time_s_ < 0 ? 0.0 : std::max(0.0, ctx.time_s - last_time_s_);
+    last_time_s_ = ctx.time_s;
+    if (replay_playing_ && replay_h_) {
+        replay_step(std::min<int64_t>(2'000'000, std::max<int64_t>(1, int64_t(double(replay_speed_) * dt))));
+        if (replay_pos_ >= replay_trace_.size()) replay_playing_ = false;
+    }
+}
+
+bool MemoryWorkspace::select_replay_layer(int layer, std::string* error) {
+    replay_h_.reset();
+    replay_trace_.clear();
+    replay_pos_ = 0;
+    replay_playing_ = false;
+    replay_layer_ = -1;
+    const session::MemoryStudy* m = state_ && state_->study ? state_->study.get() : nullptr;
+    if (!m || layer < 0 || layer >= int(m->workload.layers.size())) {
+        if (error) *error = "no such layer";
+        return false;
+    }
+    auto o = session::resolve_memsim_options(m->settings);
+    if (!o) {
+        if (error) *error = o.error();
+        return false;
+    }
+    const int64_t n = sim::count_layer_accesses(m->workload.layers[size_t(layer)], o->trace);
+    constexpr int64_t kMaxAnimated = 20'000'000;
+    if (n > kMaxAnimated) {
+        if (error) *error = "this layer makes " + std::to_string(n) + " accesses: too many to animate (lower the batch)";
+        return false;
+    }
+    sim::VectorSink sink;
+    sink.entries.reserve(size_t(n));
+    sim::generate_layer_trace(m->workload, size_t(layer), o->trace, sim::AddressMap{}, sink);
+    replay_trace_ = std::move(sink.entries);
+    replay_h_ = std::make_unique<sim::Hierarchy>(m->hierarchy, true);
+    replay_layer_ = layer;
+    return true;
+}
+
+void MemoryWorkspace::replay_step(int64_t accesses) {
+    if (!replay_h_) return;
+    const size_t end = std::min(replay_trace_.size(), replay_pos_ + size_t(std::max<int64_t>(0, accesses)));
+    for (; replay_pos_ < end; ++replay_pos_) {
+        const auto& e = replay_trace_[replay_pos_];
+        replay_h_->access(e.addr, e.size, e.is_write);
+    }
 }
 
 void MemoryWorkspace::running_jobs(std::vector<JobView>& out) const {

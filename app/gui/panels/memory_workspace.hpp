@@ -9,6 +9,7 @@
 #include "app/gui/workspace.hpp"
 #include "app/session/memory_state.hpp"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,17 @@ public:
     // Re-simulates with the current settings (what every knob change does).
     void resimulate();
 
+    // The live replay of one layer's trace (play, pause, step, speed): the hierarchy boxes then show its
+    // running counts. select_replay_layer builds the trace (cold caches); false with a reason when the layer
+    // is too large to animate.
+    bool select_replay_layer(int layer, std::string* error = nullptr);
+    void replay_step(int64_t accesses);
+    void set_replay_playing(bool on) { replay_playing_ = on; }
+    bool replay_playing() const { return replay_playing_; }
+    int64_t replay_position() const { return int64_t(replay_pos_); }
+    int64_t replay_length() const { return int64_t(replay_trace_.size()); }
+    const sim::Hierarchy* replay_hierarchy() const { return replay_h_.get(); }
+
     struct Rect {
         ImVec2 min{0, 0}, max{0, 0};
         bool drawn() const { return max.x > min.x && max.y > min.y; }
@@ -49,6 +61,7 @@ private:
     void draw_traffic(GuiContext& ctx, const session::MemoryStudy* m, float w, float h);
     void draw_training(GuiContext& ctx, const session::MemoryStudy* m, float w, float h);
     void rebuild_views(const session::MemoryStudy& m);
+    void draw_replay_controls(GuiContext& ctx, const session::MemoryStudy& m);
 
     session::MemoryWorkspaceState* state_ = nullptr;
     nlohmann::json pending_state_;
@@ -66,6 +79,14 @@ private:
     std::vector<float> dram_kb_, l1_misses_k_;
     std::vector<float> roof_x_, roof_y_, point_x_, point_y_;
     std::vector<std::string> point_labels_;
+    // Live replay.
+    int replay_layer_ = -1;
+    bool replay_playing_ = false;
+    float replay_speed_ = 2e5f;  // accesses per second of wall time
+    std::vector<sim::TraceEntry> replay_trace_;
+    size_t replay_pos_ = 0;
+    std::unique_ptr<sim::Hierarchy> replay_h_;
+    double last_time_s_ = -1;
 };
 
 }  // namespace mlsys::gui
