@@ -26,7 +26,9 @@ shot train --workspace train --demo spiral --frames 240
 shot train-fashion --workspace train --demo fashion --frames 150
 # The Accelerator workspace with its PE grid animating the first layer of the untrained cnn preset.
 shot accelerator --workspace accelerator --demo play --frames 90
-for ws in memory deploy faults board labs; do
+# Deploy: the untrained preset (no model in a fresh session, as the toolbar says) with the live offload measured.
+shot deploy --workspace deploy --demo offload --frames 240
+for ws in memory faults board labs; do
   shot "$ws" --workspace "$ws" --frames 20
 done
 # The Runs workspace comparing three training runs on the playground circles that differ only in learning rate.

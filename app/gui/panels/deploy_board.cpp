@@ -93,7 +93,7 @@ void DeployWorkspace::draw_board(GuiContext& ctx, float width, float height) {
                 "the devices the model fits: green is the best of them, red the worst, on a log scale (the devices "
                 "differ by orders of magnitude). \"There is no best system, only the right trade-offs.\"");
     ImGui::SameLine(0, 12 * sc);
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.text_dim), "precision %s", settings_.variant.c_str());
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.text_dim), "variant %s", settings_.variant.c_str());
     const session::DeployEvaluation* ev = eval_.get();
     if (!ev) {
         ImGui::TextDisabled("%s", eval_job_ ? eval_job_->status().c_str() : "Evaluating…");

@@ -19,12 +19,29 @@ void DeployWorkspace::draw_pareto(GuiContext& ctx, float width, float height) {
     const Theme& t = *ctx.theme;
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     const session::DeployEvaluation* ev = eval_.get();
+    // The variants' colours as one line above the chart (a legend inside would cover the title), in line
+    // with the split chart's.
+    ImGui::BeginGroup();
+    ImGui::PushFont(ctx.fonts.small);
+    const float line_y = ImGui::GetCursorScreenPos().y;
+    ImGui::Dummy(ImVec2(0, ImGui::GetFrameHeight() - ImGui::GetTextLineHeight()));  // level with the radio row
+    if (ev)
+        for (size_t i = 0; i < ev->report.variants.size(); ++i) {
+            if (i) ImGui::SameLine(0, 8 * ctx.fonts.scale);
+            ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.series[i % t.series.size()]), "● %s",
+                               ev->report.variants[i].name.c_str());
+        }
+    if (ev) ImGui::SameLine(0, 8 * ctx.fonts.scale);
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.text_dim), "— Pareto front");
+    ImGui::PopFont();
+    const float legend_h = ImGui::GetCursorScreenPos().y - line_y;
     PlotSpec spec;
+    spec.legend = false;
     spec.title = "Accuracy vs latency";
     spec.help = "Every precision on every device the model fits: measured accuracy against estimated latency (log "
                 "scale). Marker size is the model's size at that precision. The line joins the Pareto front — the "
                 "points no other point beats on both speed and accuracy; everything else is dominated.";
-    spec.size = ImVec2(width, height);
+    spec.size = ImVec2(width, height - legend_h);
     spec.x = AxisSpec{"latency (s)", true, AxisFit::Nice};
     spec.x.format = "%.3g s";
     spec.y = AxisSpec{"accuracy (%)", false, AxisFit::Nice};
@@ -88,6 +105,7 @@ void DeployWorkspace::draw_pareto(GuiContext& ctx, float width, float height) {
         plot.line(l);
     }
     plot.draw();
+    ImGui::EndGroup();
     layout_.pareto = {p0, ImVec2(p0.x + width, p0.y + height)};
 }
 
