@@ -58,7 +58,7 @@ TEST_CASE("inspect_model reproduces the textbook's 784-100-100-10 numbers") {
 TEST_CASE("the train action trains headless and settings apply by section") {
     session::Session s(tmp_runs("lab_actions_train"));
     session::SessionLabHost host(s);
-    CHECK(host.apply_settings(json{{"memory", json::object()}}).error().rfind("set.memory: no settings section \"memory\" to set", 0) == 0);
+    CHECK(host.apply_settings(json{{"no_such_section", json::object()}}).error().rfind("set.no_such_section: no settings section \"no_such_section\" to set", 0) == 0);
     REQUIRE(host.apply_settings(json{{"train", {{"dataset", "circles"}, {"model", "playground"}}}}).ok());
     CHECK(s.train.dataset == "circles");
     CHECK(host.run_action("train", json{{"epochs", 0}}, {}).error() == "params.epochs: must be a number in [1, 100000], got 0");

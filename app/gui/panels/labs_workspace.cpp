@@ -245,13 +245,14 @@ void LabsWorkspace::draw_catalog(GuiContext& ctx) {
     ImGui::PushFont(ctx.fonts.heading);
     ImGui::TextUnformatted("Guided labs");
     ImGui::PopFont();
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Reload")) reload_catalog();
+    metric_tooltip("Reads the lab folders again (after an instructor added or edited a lab file).");
     ImGui::PushStyleColor(ImGuiCol_Text, t.text_dim);
     ImGui::TextWrapped("Step-by-step exercises grounded in the textbook. Each step predicts, measures and checks; your "
                        "progress is saved as you go. Instructors add labs as JSON files in %s (docs/LABS.md).",
                        labs::user_labs_dir().string().c_str());
     ImGui::PopStyleColor();
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Reload")) reload_catalog();
     ImGui::Spacing();
     ImGui::BeginChild("##labs_catalog", ImVec2(0, 0), false);
     // Groups: every chapter in order, then every board.
@@ -262,9 +263,14 @@ void LabsWorkspace::draw_catalog(GuiContext& ctx) {
         groups.push_back({title, {}});
         return groups.back().second;
     };
+    // One group per chapter number, titled by the first lab that names the chapter.
+    std::map<int, std::string> chapter_titles;
+    for (const auto& lab : catalog_.labs)
+        if (lab.board.empty() && !lab.chapter_title.empty()) chapter_titles.try_emplace(lab.chapter, lab.chapter_title);
     for (const auto& lab : catalog_.labs) {
         if (!lab.board.empty()) continue;
-        group_for("Chapter " + std::to_string(lab.chapter) + (lab.chapter_title.empty() ? "" : " — " + lab.chapter_title)).push_back(&lab);
+        const auto title = chapter_titles.find(lab.chapter);
+        group_for("Chapter " + std::to_string(lab.chapter) + (title == chapter_titles.end() ? "" : " — " + title->second)).push_back(&lab);
     }
     for (const auto& lab : catalog_.labs)
         if (!lab.board.empty()) group_for("Board: " + lab.board).push_back(&lab);
