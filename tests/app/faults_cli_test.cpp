@@ -44,7 +44,7 @@ TEST_CASE("faults sweeps the bit-error rate and writes a Run") {
     auto r = run_command(kExe + args + " --json", dir);
     REQUIRE(r.exit_code == 0);
     const json j = json::parse(r.out);
-    CHECK(j["clean_accuracy"].get<double>() > 0.85);
+    CHECK(j["clean_accuracy"].get<double>() > 0.75);
     REQUIRE(j["points"].size() == 3);
     CHECK(j["points"][0]["ber"].get<double>() == doctest::Approx(1e-4));
     CHECK(j["points"][2]["ber"].get<double>() == doctest::Approx(1e-2));
