@@ -8,6 +8,7 @@
 #include "models/io/run_log.hpp"
 #include "models/model/model_spec.hpp"
 #include "sim/accel/builtin_topologies.hpp"
+#include "sim/accel/compute_styles.hpp"
 #include "sim/accel/reports.hpp"
 #include "sim/accel/scalesim_files.hpp"
 #include "sim/accel/sweep.hpp"
@@ -34,6 +35,7 @@ struct AccelOptions {
     std::string out;
     bool no_vector = false;
     bool list = false;
+    bool styles = false;
 };
 
 struct SweepOptions {
@@ -208,6 +210,14 @@ int run_accel(const AccelOptions& o, const CommandContext& ctx) {
         run_dir = run->dir().string();
     }
 
+    // "Same model, different hardware": the array beside a SIMD CPU core, a GPU and a microcontroller.
+    std::vector<acc::StyleResult> styles;
+    if (o.styles) {
+        styles.push_back(acc::style_of(results.front()));
+        styles.push_back(acc::simulate_cpu(wl->workload, acc::CpuSimdConfig{}, o.batch));
+        styles.push_back(acc::simulate_gpu(wl->workload, acc::GpuConfig{}, o.batch));
+        styles.push_back(acc::simulate_mcu(wl->workload, acc::McuConfig{}, o.batch));
+    }
     if (ctx.json) {
         nlohmann::json j{{"topology", o.topology},
                          {"workload", wl->workload.name},
@@ -219,6 +229,10 @@ int run_accel(const AccelOptions& o, const CommandContext& ctx) {
             nlohmann::json full = acc::to_json(results.front());
             j["layers"] = full["layers"];
         }
+        if (o.styles) {
+            j["styles"] = nlohmann::json::array();
+            for (const auto& st : styles) j["styles"].push_back(acc::to_json(st));
+        }
         print_json(j);
         return kExitOk;
     }
@@ -229,6 +243,13 @@ int run_accel(const AccelOptions& o, const CommandContext& ctx) {
             std::printf("%-4s %14lld %10lld %10.2f %14lld %12.4g\n", acc::to_string(net.config.dataflow),
                         static_cast<long long>(net.latency_cycles), static_cast<long long>(net.stall_cycles),
                         net.overall_util_pct(), static_cast<long long>(net.dram_words), net.energy.total_pj() * 1e-9);
+    }
+    if (o.styles) {
+        std::printf("\nsame model, different hardware (roofline level; constants and sources in sim/accel/compute_styles.hpp)\n");
+        std::printf("%-9s %-48s %12s %12s %14s\n", "style", "device", "latency ms", "energy mJ", "peak GMAC/s");
+        for (const auto& st : styles)
+            std::printf("%-9s %-48s %12.4g %12.4g %14.4g\n", st.style.c_str(), st.device.substr(0, 48).c_str(),
+                        st.latency_s * 1e3, st.energy_j * 1e3, st.peak_macs_per_s / 1e9);
     }
     if (!out_dir.empty()) std::printf("reports: %s\n", out_dir.string().c_str());
     if (!run_dir.empty()) std::printf("run: %s\n", run_dir.c_str());
@@ -353,6 +374,7 @@ void setup_accel(CLI::App& app, CommandContext& ctx) {
     sub->add_option("--out", o->out, "Write COMPUTE_REPORT.csv and the other reports here (default: the Run's artifacts)");
     sub->add_flag("--no-vector", o->no_vector, "Leave out pooling/activation layers (SCALE-Sim's accounting)");
     sub->add_flag("--list", o->list, "List the built-in topologies");
+    sub->add_flag("--styles", o->styles, "Also estimate the network on a SIMD CPU core, a GPU and a microcontroller");
     add_common_flags(*sub, ctx);
 
     CLI::App* sw = sub->add_subcommand("sweep", "Design-space sweep: array shapes, dataflows, SRAM sizes -> Pareto front");

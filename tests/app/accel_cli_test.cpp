@@ -102,6 +102,16 @@ TEST_CASE("accel maps the current model and a built-in topology") {
     json j = json::parse(r.out);
     CHECK(j["results"][0]["scalesim_total_cycles"] == 1037 + 381);
     CHECK(j["results"][0]["macs"] == 784 * 128 + 128 * 10);
+    auto st = test::run_command(std::string(MLSYS_EXE) + " accel --topology mlp --styles --json --runs " + (dir / "runs").string(),
+                                dir);
+    REQUIRE_MESSAGE(st.exit_code == 0, st.err);
+    json sj = json::parse(st.out);
+    REQUIRE(sj["styles"].size() == 4);
+    CHECK(sj["styles"][0]["style"] == "systolic");
+    CHECK(sj["styles"][3]["style"] == "mcu");
+    // The MCU does 2 MACs a cycle at 80 MHz: 101,632 MACs take at least 635 us.
+    CHECK(sj["styles"][3]["latency_s"].get<double>() >= 101632 / 160e6);
+    CHECK(sj["styles"][3]["latency_s"].get<double>() > sj["styles"][1]["latency_s"].get<double>());
     auto b = test::run_command(std::string(MLSYS_EXE) + " accel --topology resnet50 --array 32x32 --runs " +
                                    (dir / "runs").string(),
                                dir);
