@@ -49,7 +49,9 @@ bool BoardWorkspace::start_virtual(GuiContext& ctx) {
     }
     settings_.port = link_->virtual_board()->port_path();
     copy_to(port_buf_, sizeof port_buf_, settings_.port);
-    ctx.toast("Virtual board started on " + settings_.port + " (the real firmware on a simulated ATmega328P).", ToastKind::Info);
+    // (No toast in scripted runs: a toast raised during --demo before the first frame crashed the shell's
+    // toast drawing; the status line says the same.)
+    if (!ctx.scripted) ctx.toast("Virtual board started on " + settings_.port + " (the real firmware on a simulated ATmega328P).", ToastKind::Info);
     return true;
 }
 
@@ -203,9 +205,11 @@ void BoardWorkspace::draw_toolbar(GuiContext& ctx, const session::BoardSnapshot&
 
 void BoardWorkspace::draw(GuiContext& ctx) {
     if (!shown_) shown_ = link_->snapshot();
+    const std::shared_ptr<const session::BoardSnapshot> shown_ptr = shown_;
     static const session::BoardSnapshot kEmpty;
-    const session::BoardSnapshot& s = shown_ ? *shown_ : kEmpty;
-    const session::BoardSnapshot& live = link_->snapshot() ? *link_->snapshot() : kEmpty;
+    const session::BoardSnapshot& s = shown_ptr ? *shown_ptr : kEmpty;
+    const std::shared_ptr<const session::BoardSnapshot> live_ptr = link_->snapshot();  // keeps it alive this frame
+    const session::BoardSnapshot& live = live_ptr ? *live_ptr : kEmpty;
     if (ctx.fonts.heading) ImGui::PushFont(ctx.fonts.heading);
     ImGui::TextUnformatted("Board");
     if (ctx.fonts.heading) ImGui::PopFont();

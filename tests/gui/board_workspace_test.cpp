@@ -1,0 +1,40 @@
+// The Board workspace: drawn headless for a few frames with no board, and under Xvfb with the virtual
+// board demo (`--demo virtual`): the plotter shows streamed IMU lines, the monitor shows sample lines,
+// and inference results appear. Skips only without xvfb-run.
+#include "gui_test_support.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace mlsys::test;
+
+TEST_SUITE_BEGIN("gui.board");
+
+TEST_CASE("board workspace draws headless without a board") {
+    HeadlessGui gui(1280, 800, "board");
+    for (int i = 0; i < 3; ++i) gui.frame();
+    CHECK(gui.total_vertex_count() > 1000);
+}
+
+TEST_CASE("virtual board demo plots live IMU data") {
+    ScreenshotRequest r;
+    r.workspace = "board";
+    r.demo = "virtual";
+    r.frames = 20;
+    r.name = "board";
+    const Screenshot s = take_screenshot(r);
+    if (s.skipped) {
+        MESSAGE("skipped: " << s.skip_reason);
+        return;
+    }
+    INFO("stderr: " << s.stderr_text);
+    REQUIRE(s.exit_code == 0);
+    REQUIRE(s.loaded);
+    const sf::Color bg = s.image.getPixel(640, 790 - 60);
+    // The plotter (right column, upper half): six coloured channel lines over the plot background.
+    const auto plot = region_stats(s.image, 660, 200, 1240, 440, s.image.getPixel(1200, 430));
+    CHECK(plot.n_distinct_colors > 40);
+    CHECK(plot.fraction_differing > 0.02);
+    // The monitor (right column, lower part) is full of text.
+    const auto mon = region_stats(s.image, 620, 540, 1240, 740, bg);
+    CHECK(mon.fraction_differing > 0.03);
+}
