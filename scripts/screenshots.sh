@@ -28,7 +28,9 @@ shot train-fashion --workspace train --demo fashion --frames 150
 shot accelerator --workspace accelerator --demo play --frames 90
 # Deploy: the untrained preset (no model in a fresh session, as the toolbar says) with the live offload measured.
 shot deploy --workspace deploy --demo offload --frames 240
-for ws in memory faults board labs; do
+# Faults: the cnn demo trains for one epoch, then sweeps BER 1e-7..1e-3 and maps layer x bit vulnerability.
+shot faults --workspace faults --demo cnn --frames 700
+for ws in memory board labs; do
   shot "$ws" --workspace "$ws" --frames 20
 done
 # The Runs workspace comparing three training runs on the playground circles that differ only in learning rate.
