@@ -111,7 +111,7 @@ void setup_optimize(CLI::App& app, CommandContext& ctx) {
     sub->add_option("--limit", rq.test_limit, "Measure accuracy on at most this many test images (0 = all)");
     sub->add_option("--device", rq.device, "Device profile for the latency and fit estimate")->capture_default_str();
     sub->add_option("--seed", rq.seed, "Seed of data order and student initialisation")->capture_default_str();
-    sub->add_option("--out", rq.out, "Write the variant: .mlsys (float), .mlq8 (int8 image) or .h (C header)");
+    sub->add_option("--out", rq.out, "Write the variant: .mlsys (float), .mlq8 (int8 image), .h (C header) or .mlb1 (board, dense models)");
     add_common_flags(*sub, ctx);
     sub->callback([o, &ctx] { ctx.exit_code = run_optimize_cmd(*o, ctx); });
 }

@@ -3,6 +3,7 @@
 #include "app/session/optimize_job.hpp"
 
 #include "app/session/model_source.hpp"
+#include "hardware/boards/board_from_int8.hpp"
 #include "models/core/files.hpp"
 #include "models/io/model_file.hpp"
 #include "models/io/run_log.hpp"
@@ -42,7 +43,13 @@ core::Status write_variant(OptimizeResult& r, const std::string& path, const nlo
             if (!h) return fail(h.error());
             return core::write_file_atomic(p, *h);
         }
-        if (ext != ".mlq8") return fail("--out " + path + ": an integer model is written as .mlq8 (binary) or .h (C header)");
+        if (ext == ".mlb1") {  // the board firmware's dense-only form (mlsyslab board deploy --model-file)
+            auto b = hardware::board_model_from_int8(*r.int8);
+            if (!b) return fail("--out " + path + ": " + b.error());
+            const auto bytes = hardware::write_board_model(*b);
+            return core::write_file_atomic(p, std::string(bytes.begin(), bytes.end()));
+        }
+        if (ext != ".mlq8") return fail("--out " + path + ": an integer model is written as .mlq8 (binary), .h (C header) or .mlb1 (board)");
         return opt::save_int8(p, *r.int8);
     }
     if (ext != ".mlsys") return fail("--out " + path + ": a float model is written as .mlsys");

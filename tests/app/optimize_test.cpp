@@ -85,6 +85,17 @@ TEST_CASE("optimize --quantize int8 writes an image that loads back and measures
     CHECK(summary.dump().find("accuracy_after") != std::string::npos);
 }
 
+TEST_CASE("optimize --out .mlb1 refuses a model wider than the board's buffers") {
+    // The conversion itself (tiny model, bit-exact on the board reference) is tested in tests/hardware.
+    const auto dir = tmp_dir() / "mlb1";
+    auto r = test::run_command(std::string(MLSYS_EXE) + " optimize --model-file " + trained_model() +
+                                   " --quantize int8 --calib 50 --limit 50 --out " + (dir / "mlp.mlb1").string() +
+                                   " --runs " + (dir / "runs").string(),
+                               dir);
+    CHECK(r.exit_code == 2);
+    CHECK_MESSAGE(r.err.find("n_in = 784 (must be 1..64)") != std::string::npos, r.err);
+}
+
 TEST_CASE("optimize --prune 0.5 with fine-tuning reports sparsity and CSR sizes") {
     const json j = run_json("--prune 0.5 --finetune-epochs 1 --train-limit 2000 --limit 500", "prune");
     CHECK(j["variant"]["name"] == "pruned50");
@@ -164,6 +175,7 @@ TEST_CASE("optimize refuses bad usage with a clear message") {
         {model + " --prune 1.5", "--prune must be in (0, 1)"},
         {model + " --quantize int8 --calib-method magic", "minmax, percentile, mse"},
         {model + " --quantize int8 --limit 50 --out x.txt", "written as .mlq8"},
+        {model + " --quantize int8 --limit 50 --asymmetric-weights --out x.mlb1", "asymmetric weights"},
         {model + " --quantize int8 --limit 50 --device toaster", "unknown device \"toaster\""},
         {" --model-file /nonexistent.mlsys --quantize int8", "/nonexistent.mlsys"},
     };
