@@ -61,6 +61,9 @@ core::Status validate_hierarchy(const HierarchyConfig& c) {
         const auto& l = c.levels[i];
         const std::string w = "levels[" + std::to_string(i) + "]";
         if (l.size_bytes <= 0) return fail(w + ".size_bytes must be positive");
+        if (l.is_scratchpad)
+            return fail(w + ".kind: scratchpad levels are not simulated in this version (the replay would treat it as a "
+                            "cache); use \"cache\"");
         if (!is_power_of_two(l.line_bytes)) return fail(w + ".line_bytes must be a power of two, got " + std::to_string(l.line_bytes));
         if (l.ways < 1) return fail(w + ".ways must be at least 1, got " + std::to_string(l.ways));
         const int64_t unit = int64_t(l.line_bytes) * l.ways;

@@ -19,7 +19,7 @@ const char* to_string(Replacement r);
 
 struct LevelConfig {
     std::string name = "L1";
-    bool is_scratchpad = false;       // software-managed: no tags; holds what the trace generator tiles into it
+    bool is_scratchpad = false;       // software-managed (format reserved; refused by validate_hierarchy for now)
     int64_t size_bytes = 32768;
     int line_bytes = 64;
     int ways = 8;                     // 1 = direct-mapped; size / line = fully associative
