@@ -48,6 +48,21 @@ TEST_CASE("runs workspace draws headless with and without runs") {
     REQUIRE(w->finish(mlsys::models::RunStatus::Finished, {{"test_accuracy", 0.5}}).ok());
     for (int i = 0; i < 150; ++i) gui.frame();  // > 2 s of frames at 1/60 s
     CHECK(gui.total_vertex_count() > 0);
+    // The run view and the compare view draw too (a second training run to compare with).
+    auto w2 = mlsys::models::RunWriter::create(gui.session->runs_dir(), "train", "headless two", {{"lr", 0.01}});
+    REQUIRE(w2.ok());
+    REQUIRE(w2->append_metrics(0, {{"loss", 2.0}, {"val_accuracy", 0.4}}).ok());
+    REQUIRE(w2->finish(mlsys::models::RunStatus::Finished).ok());
+    std::string error;
+    REQUIRE_MESSAGE(gui.ui->start_demo("compare", error), error);
+    for (int i = 0; i < 3; ++i) gui.frame();
+    const int compare_vertices = gui.total_vertex_count();
+    REQUIRE_MESSAGE(gui.ui->start_demo("open", error), error);
+    for (int i = 0; i < 3; ++i) gui.frame();
+    CHECK(compare_vertices > 0);
+    CHECK(gui.total_vertex_count() > 0);
+    CHECK_FALSE(gui.ui->start_demo("nope", error));
+    CHECK(error == "the Runs workspace has no demo 'nope' (demos: compare, open)");
 }
 
 TEST_CASE("comparison of three training runs shows every run's curves and the config diff") {
