@@ -90,7 +90,8 @@ void MemoryWorkspace::update(GuiContext& ctx) {
     if (st.poll()) {
         if (!st.error.empty()) ctx.toast("Memory simulation failed: " + st.error, ToastKind::Error);
     }
-    if (dirty_ && ctx.time_s - dirty_since_s_ > 0.15 && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+    // Simulate only once the workspace has been shown (the shell updates every workspace each frame).
+    if (dirty_ && shown_ && ctx.time_s - dirty_since_s_ > 0.15 && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
         dirty_ = false;
         session::MemorySettings s = st.settings;
         if (use_current_model_ && m && !current_spec_path_.empty()) s.workload = current_spec_path_;
@@ -378,6 +379,7 @@ void MemoryWorkspace::draw_settings(GuiContext& ctx, float w, float h) {
 
 void MemoryWorkspace::draw(GuiContext& ctx) {
     layout_ = Layout{};
+    shown_ = true;
     if (!state_) {
         ImGui::TextDisabled("Starting...");
         return;

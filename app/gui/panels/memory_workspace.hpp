@@ -66,6 +66,7 @@ private:
     session::MemoryWorkspaceState* state_ = nullptr;
     nlohmann::json pending_state_;
     bool dirty_ = true;           // settings changed: start a job on the next update
+    bool shown_ = false;          // drawn at least once: until then nothing is simulated
     double dirty_since_s_ = 0;    // debounce slider drags
     bool use_current_model_ = true;
     std::string current_spec_path_;
