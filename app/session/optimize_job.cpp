@@ -3,7 +3,7 @@
 #include "app/session/optimize_job.hpp"
 
 #include "app/session/model_source.hpp"
-#include "hardware/boards/board_from_int8.hpp"
+#include "hardware/boards/from_quantized.hpp"
 #include "models/core/files.hpp"
 #include "models/io/model_file.hpp"
 #include "models/io/run_log.hpp"
@@ -44,7 +44,7 @@ core::Status write_variant(OptimizeResult& r, const std::string& path, const nlo
             return core::write_file_atomic(p, *h);
         }
         if (ext == ".mlb1") {  // the board firmware's dense-only form (mlsyslab board deploy --model-file)
-            auto b = hardware::board_model_from_int8(*r.int8);
+            auto b = hardware::board_model_from_quantized(*r.int8);
             if (!b) return fail("--out " + path + ": " + b.error());
             const auto bytes = hardware::write_board_model(*b);
             return core::write_file_atomic(p, std::string(bytes.begin(), bytes.end()));

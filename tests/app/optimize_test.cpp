@@ -93,7 +93,7 @@ TEST_CASE("optimize --out .mlb1 refuses a model wider than the board's buffers")
                                    " --runs " + (dir / "runs").string(),
                                dir);
     CHECK(r.exit_code == 2);
-    CHECK_MESSAGE(r.err.find("n_in = 784 (must be 1..64)") != std::string::npos, r.err);
+    CHECK_MESSAGE(r.err.find("784x128 is wider than the board format's 64") != std::string::npos, r.err);
 }
 
 TEST_CASE("optimize --prune 0.5 with fine-tuning reports sparsity and CSR sizes") {
@@ -175,7 +175,7 @@ TEST_CASE("optimize refuses bad usage with a clear message") {
         {model + " --prune 1.5", "--prune must be in (0, 1)"},
         {model + " --quantize int8 --calib-method magic", "minmax, percentile, mse"},
         {model + " --quantize int8 --limit 50 --out x.txt", "written as .mlq8"},
-        {model + " --quantize int8 --limit 50 --asymmetric-weights --out x.mlb1", "asymmetric weights"},
+        {model + " --quantize int8 --limit 50 --asymmetric-weights --out x.mlb1", "layer 0 (dense_1, dense)"},
         {model + " --quantize int8 --limit 50 --device toaster", "unknown device \"toaster\""},
         {" --model-file /nonexistent.mlsys --quantize int8", "/nonexistent.mlsys"},
     };
