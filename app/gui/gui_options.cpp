@@ -8,7 +8,7 @@
 namespace mlsys::gui {
 namespace {
 
-constexpr const char* kGuiFlags[] = {"--screenshot", "--frames",      "--workspace", "--demo",
+constexpr const char* kGuiFlags[] = {"--screenshot", "--frames",      "--job-progress",      "--workspace", "--demo",
                                      "--size",       "--theme",       "--frame-stats", "--show",
                                      "--runs"};
 
@@ -63,6 +63,12 @@ core::Result<GuiOptions> parse_gui_options(const std::vector<std::string>& args_
         } else if (flag == "--frames") {
             if (!parse_int(value, o.frames) || o.frames < 1 || o.frames > 1000000)
                 return core::fail("--frames " + value + ": expected a whole number from 1 to 1000000");
+        } else if (flag == "--job-progress") {
+            char* end = nullptr;
+            const double p = std::strtod(value.c_str(), &end);
+            if (value.empty() || *end != '\0' || !(p >= 0 && p <= 1))
+                return core::fail("--job-progress " + value + ": expected a fraction from 0 to 1");
+            o.job_progress = p;
         } else if (flag == "--workspace") {
             o.workspace = value;
         } else if (flag == "--demo") {
@@ -110,6 +116,8 @@ std::string gui_usage() {
            "  --demo NAME          start the workspace's demo, e.g. --workspace train --demo spiral|fashion\n"
            "  --screenshot FILE    render --frames N frames (default 10), write the window as PNG, exit\n"
            "  --frames N           run N frames, then exit\n"
+           "  --job-progress P     with --frames: also wait (at most 120 s) until a running job reaches\n"
+           "                       progress P (0..1) or ends\n"
            "  --frame-stats FILE   write frame-time statistics (median, p99, ms) as JSON at exit\n"
            "  --show LIST          open windows at start: help, overlay, about, gallery (comma list)\n"
            "  --runs DIR           read and write Runs in DIR (default: $XDG_DATA_HOME/mlsyslab/runs)\n"

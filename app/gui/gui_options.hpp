@@ -12,6 +12,8 @@ namespace mlsys::gui {
 struct GuiOptions {
     std::string screenshot_path;   // --screenshot FILE.png: write the window as PNG after `frames` frames, then exit
     int frames = 0;                // --frames N: run N frames, then exit (0: run until the user quits)
+    double job_progress = 0;       // --job-progress P: with --frames, also wait until a job reaches progress P
+                                   // (0..1) or ends, so a screenshot shows the same stage on a slow machine
     std::string workspace;         // --workspace ID: start on this workspace (default: the saved one)
     std::string demo;              // --demo NAME: start the workspace's demo (e.g. the Train demo "spiral")
     int width = 0, height = 0;     // --size WxH: window size in screen coordinates (0: saved size)

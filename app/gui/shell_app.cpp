@@ -317,6 +317,8 @@ int run_gui(const GuiOptions& options) {
     const double start_s = now_s();
     double prev_frame_start = -1;
     int64_t frames_done = 0;
+    bool job_seen = false;      // --job-progress: a job has been seen running
+    double wait_start_s = -1;   // --job-progress: when the frame count was reached
     int exit_code = 0;
     while (!glfwWindowShouldClose(window) && !app.ui->wants_quit) {
         // Idle politely: with no job running and no toast fading, wait for input instead of spinning.
@@ -356,7 +358,23 @@ int run_gui(const GuiOptions& options) {
 
         write_captures(app, fb_w, fb_h);
         ++frames_done;
-        const bool last_frame = options.frames > 0 && frames_done >= options.frames;
+        // --job-progress: the frame count is reached, but wait until a job has come far enough or ended.
+        bool job_ready = true;
+        if (options.job_progress > 0) {
+            if (!jobs.empty()) job_seen = true;
+            bool reached = job_seen && jobs.empty();
+            for (const JobView& j : jobs) reached = reached || j.progress >= options.job_progress;
+            if (!reached && frames_done >= options.frames) {
+                if (wait_start_s < 0) wait_start_s = now_s();
+                if (now_s() - wait_start_s > 120.0) {
+                    std::fprintf(stderr, "mlsyslab: --job-progress %g: not reached after 120 s; capturing anyway\n",
+                                 options.job_progress);
+                    reached = true;
+                }
+            }
+            job_ready = reached;
+        }
+        const bool last_frame = options.frames > 0 && frames_done >= options.frames && job_ready;
         if (last_frame && !options.screenshot_path.empty()) {
             const core::Status st = capture_png(options.screenshot_path, fb_h, 0, 0, fb_w, fb_h);
             if (!st) {

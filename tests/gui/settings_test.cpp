@@ -113,6 +113,10 @@ TEST_CASE("GUI flags parse in both --flag value and --flag=value forms") {
     CHECK(r->height == 768);
     CHECK(r->theme == "light");
     CHECK(r->is_scripted());
+    CHECK(r->job_progress == 0);
+    r = parse_gui_options({"--frames", "5", "--job-progress", "0.25"});
+    REQUIRE(r.ok());
+    CHECK(r->job_progress == 0.25);
 
     r = parse_gui_options({"gui", "--screenshot", "x.png"});
     REQUIRE(r.ok());
@@ -132,6 +136,8 @@ TEST_CASE("bad GUI flags name the flag and the value") {
     CHECK(error({"--frames", "-3"}) == "--frames -3: expected a whole number from 1 to 1000000");
     CHECK(error({"--frames", "ten"}) == "--frames ten: expected a whole number from 1 to 1000000");
     CHECK(error({"--theme", "blue"}) == "--theme blue: expected dark or light");
+    CHECK(error({"--job-progress", "1.5"}) == "--job-progress 1.5: expected a fraction from 0 to 1");
+    CHECK(error({"--job-progress", "half"}) == "--job-progress half: expected a fraction from 0 to 1");
     CHECK(error({"--frames"}) == "--frames: missing value");
     CHECK(error({"--bogus", "1"}) == "--bogus: unknown option (see mlsyslab gui --help)");
     CHECK(error({"--show", "help,menu"}) == "--show help,menu: 'menu' is not one of help, overlay, about, gallery");

@@ -62,7 +62,8 @@ TEST_CASE("the spiral demo draws a loss curve that moves and a decision boundary
     REQUIRE(a.loaded);
 
     ScreenshotRequest late = early;
-    late.frames = 240;
+    late.frames = 60;
+    late.extra_args = "--job-progress 0.95";  // the same stage on a fast or a loaded machine
     late.name = "train_spiral_late";
     const Screenshot b = take_screenshot(late);
     INFO("stderr: " << b.stderr_text);
@@ -92,7 +93,8 @@ TEST_CASE("the fashion demo fills the confusion matrix and the test image grid")
     ScreenshotRequest req;
     req.workspace = "train";
     req.demo = "fashion";
-    req.frames = 150;
+    req.frames = 30;
+    req.extra_args = "--job-progress 0.6";  // past the first validation pass, which fills the matrix
     req.name = "train_fashion";
     const Screenshot s = take_screenshot(req);
     if (s.skipped) {
