@@ -4,6 +4,7 @@
 #include "app/session/chart_raster.hpp"
 #include "app/session/runs_compare.hpp"
 #include "app/session/runs_export.hpp"
+#include "labs/markdown.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -37,20 +38,6 @@ std::string base64(const std::string& in) {
     return out;
 }
 
-std::string esc(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
 std::string fmt(double v) {
     if (std::isnan(v)) return "&ndash;";
     char buf[32];
@@ -79,14 +66,14 @@ ChartSeries series_of(const models::MetricsTable& m, const std::string& metric, 
 // One chart figure: the image with its axis ranges and legend as HTML.
 std::string figure(const std::string& title, const std::vector<ChartSeries>& series, const std::vector<std::string>& legend) {
     const ChartImage img = render_line_chart(series, 480, 220);
-    std::string out = "<figure><figcaption><b>" + esc(title) + "</b></figcaption>";
-    out += "<img width=\"480\" height=\"220\" alt=\"" + esc(title) + "\" src=\"data:image/png;base64," + base64(img.png) + "\">";
+    std::string out = "<figure><figcaption><b>" + labs::html_escape(title) + "</b></figcaption>";
+    out += "<img width=\"480\" height=\"220\" alt=\"" + labs::html_escape(title) + "\" src=\"data:image/png;base64," + base64(img.png) + "\">";
     out += "<div class=\"axes\">y " + fmt(img.y_min) + " &ndash; " + fmt(img.y_max) + " &middot; step " + fmt(img.x_min) +
            " &ndash; " + fmt(img.x_max) + "</div>";
     if (legend.size() > 1) {
         out += "<div class=\"legend\">";
         for (size_t i = 0; i < legend.size(); ++i)
-            out += "<span><i style=\"background:" + hex_color(series[i].rgb) + "\"></i>" + esc(legend[i]) + "</span>";
+            out += "<span><i style=\"background:" + hex_color(series[i].rgb) + "\"></i>" + labs::html_escape(legend[i]) + "</span>";
         out += "</div>";
     }
     return out + "</figure>\n";
@@ -130,11 +117,11 @@ std::string export_html_report(const std::vector<ExportRun>& runs) {
         const HeadlineMetric hm = headline_metric(r.record.headline, finals, r.record.metrics.columns);
         std::string tags;
         for (const auto& t : r.tags) tags += (tags.empty() ? "" : " ") + t;
-        h += "<tr><td>" + esc(r.display_name) + "</td><td><code>" + esc(r.record.id) + "</code></td><td>" + esc(r.record.kind) +
-             "</td><td>" + esc(r.record.created) + "</td><td>" + models::to_string(r.record.status) +
+        h += "<tr><td>" + labs::html_escape(r.display_name) + "</td><td><code>" + labs::html_escape(r.record.id) + "</code></td><td>" + labs::html_escape(r.record.kind) +
+             "</td><td>" + labs::html_escape(r.record.created) + "</td><td>" + models::to_string(r.record.status) +
              (r.record.is_damaged() ? " <span class=\"damage\">(damaged)</span>" : "") + "</td><td class=\"num\">" +
-             duration_text(r.record.duration_s) + "</td><td>" + (hm.name.empty() ? "" : esc(hm.name) + " = " + fmt(hm.value)) +
-             "</td><td>" + esc(tags) + "</td></tr>\n";
+             duration_text(r.record.duration_s) + "</td><td>" + (hm.name.empty() ? "" : labs::html_escape(hm.name) + " = " + fmt(hm.value)) +
+             "</td><td>" + labs::html_escape(tags) + "</td></tr>\n";
     }
     h += "</table>\n";
 
@@ -160,11 +147,11 @@ std::string export_html_report(const std::vector<ExportRun>& runs) {
             h += "<p>The configs are identical.</p>\n";
         } else {
             h += "<table><tr><th>key</th>";
-            for (const auto& l : legend) h += "<th>" + esc(l) + "</th>";
+            for (const auto& l : legend) h += "<th>" + labs::html_escape(l) + "</th>";
             h += "</tr>\n";
             for (const auto& row : diff) {
-                h += "<tr><td><code>" + esc(row.key) + "</code></td>";
-                for (const auto& v : row.values) h += "<td>" + (v.is_null() ? std::string("&ndash;") : esc(config_value_text(v))) + "</td>";
+                h += "<tr><td><code>" + labs::html_escape(row.key) + "</code></td>";
+                for (const auto& v : row.values) h += "<td>" + (v.is_null() ? std::string("&ndash;") : labs::html_escape(config_value_text(v))) + "</td>";
                 h += "</tr>\n";
             }
             h += "</table>\n";
@@ -173,31 +160,31 @@ std::string export_html_report(const std::vector<ExportRun>& runs) {
         for (const auto& r : runs) recs.push_back(&r.record);
         const auto side = compare_final_metrics(recs);
         h += "<h3>Final metrics</h3>\n<table><tr><th>metric</th>";
-        for (const auto& l : legend) h += "<th>" + esc(l) + "</th>";
+        for (const auto& l : legend) h += "<th>" + labs::html_escape(l) + "</th>";
         h += "</tr>\n";
         for (size_t m = 0; m < side.names.size(); ++m) {
-            h += "<tr><td>" + esc(side.names[m]) + "</td>";
+            h += "<tr><td>" + labs::html_escape(side.names[m]) + "</td>";
             for (double v : side.values[m]) h += "<td class=\"num\">" + fmt(v) + "</td>";
             h += "</tr>\n";
         }
         h += "</table>\n";
     }
     for (const auto& r : runs) {
-        h += "<h2>" + esc(r.display_name) + " <small><code>" + esc(r.record.id) + "</code></small></h2>\n";
-        if (!r.note.empty()) h += "<p class=\"note\"><b>Note:</b> " + esc(r.note) + "</p>\n";
-        if (!r.record.message.empty()) h += "<p><b>Message:</b> " + esc(r.record.message) + "</p>\n";
+        h += "<h2>" + labs::html_escape(r.display_name) + " <small><code>" + labs::html_escape(r.record.id) + "</code></small></h2>\n";
+        if (!r.note.empty()) h += "<p class=\"note\"><b>Note:</b> " + labs::html_escape(r.note) + "</p>\n";
+        if (!r.record.message.empty()) h += "<p><b>Message:</b> " + labs::html_escape(r.record.message) + "</p>\n";
         if (r.record.is_damaged()) {
             h += "<ul class=\"damage\">";
             for (const auto& d : r.record.damage)
-                h += "<li>" + esc(d.file + (d.line ? ":" + std::to_string(d.line) : "") + ": " + d.reason) + "</li>";
+                h += "<li>" + labs::html_escape(d.file + (d.line ? ":" + std::to_string(d.line) : "") + ": " + d.reason) + "</li>";
             h += "</ul>\n";
         }
         for (const auto& metric : r.record.metrics.columns)
             h += figure(metric, {series_of(r.record.metrics, metric, chart_color(0))}, {metric});
-        h += "<details open><summary>Config</summary><pre>" + esc(r.record.config.dump(2)) + "</pre></details>\n";
+        h += "<details open><summary>Config</summary><pre>" + labs::html_escape(r.record.config.dump(2)) + "</pre></details>\n";
         if (!r.record.artifacts.empty()) {
             h += "<p><b>Artifacts:</b> ";
-            for (size_t i = 0; i < r.record.artifacts.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + esc(r.record.artifacts[i]) + "</code>";
+            for (size_t i = 0; i < r.record.artifacts.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + labs::html_escape(r.record.artifacts[i]) + "</code>";
             h += "</p>\n";
         }
     }

@@ -18,19 +18,6 @@ using namespace mlsys::test;
 
 TEST_SUITE_BEGIN("gui.accel");
 
-namespace {
-
-bool frames_until(HeadlessGui& gui, const std::function<bool()>& done) {
-    for (int i = 0; i < 3000; ++i) {
-        gui.frame();
-        if (done()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-}
-
-}  // namespace
-
 TEST_CASE("without a model the workspace maps the preset and ResNet-50 in all dataflows") {
     HeadlessGui gui(1280, 800, "accelerator");
     auto* ws = dynamic_cast<gui::AccelWorkspace*>(gui.ui->find("accelerator"));

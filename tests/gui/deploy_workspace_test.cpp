@@ -15,20 +15,6 @@ using namespace mlsys::test;
 
 TEST_SUITE_BEGIN("gui.deploy");
 
-namespace {
-
-// Draws frames until `done` holds (jobs run on worker threads); at most ~60 s, a bound, not a timing check.
-bool frames_until(HeadlessGui& gui, const std::function<bool()>& done) {
-    for (int i = 0; i < 3000; ++i) {
-        gui.frame();
-        if (done()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-}
-
-}  // namespace
-
 TEST_CASE("without a model the workspace evaluates the untrained preset and says so") {
     HeadlessGui gui(1280, 800, "deploy");
     auto* ws = dynamic_cast<gui::DeployWorkspace*>(gui.ui->find("deploy"));

@@ -7,6 +7,8 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <chrono>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -177,6 +179,15 @@ sf::Color dominant_color(const sf::Image& image, int x0, int y0, int x1, int y1)
         }
     }
     return sf::Color(static_cast<uint8_t>(best >> 16), static_cast<uint8_t>(best >> 8), static_cast<uint8_t>(best));
+}
+
+bool frames_until(HeadlessGui& gui, const std::function<bool()>& done, int max_frames, int sleep_ms) {
+    for (int i = 0; i < max_frames; ++i) {
+        gui.frame();
+        if (done()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(sleep_ms));
+    }
+    return false;
 }
 
 }  // namespace mlsys::test

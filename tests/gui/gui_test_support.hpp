@@ -46,6 +46,10 @@ private:
     struct ImGuiContext* imgui_ = nullptr;
 };
 
+// Draws frames (sleeping sleep_ms between them, so worker jobs progress) until done() is true; false when
+// max_frames pass first.
+bool frames_until(HeadlessGui& gui, const std::function<bool()>& done, int max_frames = 3000, int sleep_ms = 20);
+
 struct Screenshot {
     bool skipped = false;  // xvfb-run is not installed
     std::string skip_reason;

@@ -15,17 +15,6 @@ using namespace mlsys::test;
 
 TEST_SUITE_BEGIN("gui.memory");
 
-namespace {
-bool frames_until(HeadlessGui& gui, const std::function<bool()>& done) {
-    for (int i = 0; i < 3000; ++i) {
-        gui.frame();
-        if (done()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
-}
-}  // namespace
-
 TEST_CASE("the memory workspace simulates the preset in a job and re-simulates on a knob change") {
     HeadlessGui gui(1280, 800, "memory");
     auto* ws = dynamic_cast<gui::MemoryWorkspace*>(gui.ui->find("memory"));
