@@ -104,7 +104,7 @@ bool BoardWorkspace::start_demo(GuiContext& ctx, const std::string& name, std::s
 }
 
 bool BoardWorkspace::on_export(GuiContext& ctx) {
-    if (!shown_) return false;
+    if (!shown_ || shown_->t_s.empty()) return false;  // no samples: the shell saves the window as PNG
     export_plot_csv(ctx, *shown_);
     return true;
 }
