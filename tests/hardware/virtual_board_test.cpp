@@ -68,13 +68,17 @@ TEST_CASE("virtual board streams two seconds of IMU samples") {
     CHECK(info->channels == std::vector<std::string>{"ax", "ay", "az", "gx", "gy", "gz"});
     CHECK(info->units == std::vector<std::string>{"mg", "mg", "mg", "mdps", "mdps", "mdps"});
     std::vector<SampleLine> got;
-    // 2 s of simulated time at 50 Hz = 100 samples, read by the board's own timestamps.
+    // 2 s of simulated time at 50 Hz = 100 samples. Read 100 and check by the board's own timestamps that
+    // they span 99 periods of 20 ms (within 0.5%): counting the samples inside a 2 s window instead gives
+    // 100 or 101 depending on the timer's phase.
     REQUIRE(b.client->read_samples(60000, [&](const SampleLine& s) {
-        if (!got.empty() && s.t_us - got.front().t_us >= 2000000u) return false;
         got.push_back(s);
-        return true;
+        return got.size() < 100;
     }).ok());
     REQUIRE(got.size() == 100);
+    const uint64_t span_us = got.back().t_us - got.front().t_us;
+    CHECK(span_us > 1970000u);
+    CHECK(span_us < 1990000u);
     for (size_t i = 1; i < got.size(); ++i) {
         CHECK(got[i].t_us - got[i - 1].t_us > 19000u);
         CHECK(got[i].t_us - got[i - 1].t_us < 21000u);
