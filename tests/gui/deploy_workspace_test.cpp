@@ -85,9 +85,7 @@ TEST_CASE("the deploy screenshot shows the colour-coded board - radars and chart
     INFO("stderr: " << s.stderr_text);
     REQUIRE(s.exit_code == 0);
     REQUIRE(s.loaded);
-    const auto stats = [&](int x0, int y0, int x1, int y1) {
-        return region_stats(s.image, x0, y0, x1, y1, dominant_color(s.image, x0, y0, x1, y1));
-    };
+    const auto stats = [&](int x0, int y0, int x1, int y1) { return drawn_stats(s.image, x0, y0, x1, y1); };
     // Board (left of the upper half): text and green/amber/red cells.
     const RegionStats board = stats(230, 90, 820, 440);
     CHECK(board.n_distinct_colors > 60);

@@ -181,6 +181,10 @@ sf::Color dominant_color(const sf::Image& image, int x0, int y0, int x1, int y1)
     return sf::Color(static_cast<uint8_t>(best >> 16), static_cast<uint8_t>(best >> 8), static_cast<uint8_t>(best));
 }
 
+RegionStats drawn_stats(const sf::Image& image, int x0, int y0, int x1, int y1) {
+    return region_stats(image, x0, y0, x1, y1, dominant_color(image, x0, y0, x1, y1));
+}
+
 bool frames_until(HeadlessGui& gui, const std::function<bool()>& done, int max_frames, int sleep_ms) {
     for (int i = 0; i < max_frames; ++i) {
         gui.frame();

@@ -86,4 +86,7 @@ RegionStats region_stats(const sf::Image& image, int x0, int y0, int x1, int y1,
 // The most frequent colour in a region (e.g. a panel's background).
 sf::Color dominant_color(const sf::Image& image, int x0, int y0, int x1, int y1);
 
+// region_stats against the region's own most frequent colour: how much is drawn on a panel's background.
+RegionStats drawn_stats(const sf::Image& image, int x0, int y0, int x1, int y1);
+
 }  // namespace mlsys::test

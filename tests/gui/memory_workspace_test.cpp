@@ -71,9 +71,7 @@ TEST_CASE("the memory screenshot shows the hierarchy and the charts") {
     INFO("stderr: " << s.stderr_text);
     REQUIRE(s.exit_code == 0);
     REQUIRE(s.loaded);
-    const auto stats = [&](int x0, int y0, int x1, int y1) {
-        return region_stats(s.image, x0, y0, x1, y1, dominant_color(s.image, x0, y0, x1, y1));
-    };
+    const auto stats = [&](int x0, int y0, int x1, int y1) { return drawn_stats(s.image, x0, y0, x1, y1); };
     const RegionStats all = stats(230, 90, 1270, 790);
     CHECK(all.n_distinct_colors > 60);
     CHECK(all.fraction_differing > 0.06);

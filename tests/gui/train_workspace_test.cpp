@@ -72,8 +72,7 @@ TEST_CASE("the spiral demo draws a loss curve that moves and a decision boundary
 
     // The late frame has more curve drawn than the early one.
     CHECK(fraction_changed(a.image, b.image, kLossChart) > 0.01);
-    const sf::Color chart_bg = dominant_color(b.image, kLossChart.x0, kLossChart.y0, kLossChart.x1, kLossChart.y1);
-    const RegionStats curve = region_stats(b.image, kLossChart.x0, kLossChart.y0, kLossChart.x1, kLossChart.y1, chart_bg);
+    const RegionStats curve = drawn_stats(b.image, kLossChart.x0, kLossChart.y0, kLossChart.x1, kLossChart.y1);
     CHECK(curve.fraction_differing > 0.02);
     // The boundary map: both class colours cover a real share of it once trained.
     int blue = 0, orange = 0;
@@ -82,10 +81,8 @@ TEST_CASE("the spiral demo draws a loss curve that moves and a decision boundary
     CHECK(blue > area / 10);
     CHECK(orange > area / 10);
     // The systems strip shows numbers and meters.
-    const RegionStats strip = region_stats(b.image, kSystemsStrip.x0, kSystemsStrip.y0, kSystemsStrip.x1,
-                                           kSystemsStrip.y1, dominant_color(b.image, kSystemsStrip.x0,
-                                                                            kSystemsStrip.y0, kSystemsStrip.x1,
-                                                                            kSystemsStrip.y1));
+    const RegionStats strip =
+        drawn_stats(b.image, kSystemsStrip.x0, kSystemsStrip.y0, kSystemsStrip.x1, kSystemsStrip.y1);
     CHECK(strip.n_distinct_colors > 30);
 }
 
@@ -107,11 +104,9 @@ TEST_CASE("the fashion demo fills the confusion matrix and the test image grid")
     // Lower-left panel: the confusion matrix (viridis cells), lower-right: the image grid (greys).
     const Rect matrix{640, 500, 840, 700};
     const Rect images{940, 480, 1240, 740};
-    const RegionStats m = region_stats(s.image, matrix.x0, matrix.y0, matrix.x1, matrix.y1,
-                                       dominant_color(s.image, matrix.x0, matrix.y0, matrix.x1, matrix.y1));
+    const RegionStats m = drawn_stats(s.image, matrix.x0, matrix.y0, matrix.x1, matrix.y1);
     CHECK(m.fraction_differing > 0.05);  // diagonal cells lit
-    const RegionStats g = region_stats(s.image, images.x0, images.y0, images.x1, images.y1,
-                                       dominant_color(s.image, images.x0, images.y0, images.x1, images.y1));
+    const RegionStats g = drawn_stats(s.image, images.x0, images.y0, images.x1, images.y1);
     CHECK(g.n_distinct_colors > 100);  // grey-level pictures
     CHECK(g.fraction_differing > 0.2);
 }
