@@ -1,10 +1,13 @@
 // `mlsyslab board ...`: serial ports and boards (docs/BOARDS.md) — list ports, run a virtual board, say
 // hello, stream a sensor to CSV, deploy an int8 model, run inference on the board beside the desktop.
+#include "app/cli/board_motion.hpp"
 #include "app/cli/command.hpp"
 #include "app/session/board_ops.hpp"
 
 #include "hardware/serial/serial_port.hpp"
 #include "hardware/virtual/virtual_board.hpp"
+#include "models/core/files.hpp"
+#include "models/io/run_log.hpp"
 
 #include <poll.h>
 #include <unistd.h>
@@ -153,35 +156,87 @@ int run_stream(const BoardOptions& o, const CommandContext& ctx) {
     if (o.seconds <= 0) return usage_error("board stream", "--seconds must be positive");
     auto c = connect(o);
     if (!c) return usage_error("board stream", c.error());
+    // Every capture is a Run (kind "board", docs/RUNS.md): each sample is appended to metrics.csv as it
+    // arrives (one write() per row), so what came before an unplug or a kill stays in the Run, and the
+    // capture is also written as artifacts/capture.csv (Edge Impulse CSV) at the end, complete or partial.
+    const std::string root = ctx.runs_dir.empty() ? core::default_runs_dir().string() : ctx.runs_dir;
+    const nlohmann::json config{{"port", o.port}, {"sensor", o.plotter ? "plotter" : o.sensor}, {"rate_hz", o.rate_hz},
+                                {"seconds", o.seconds}, {"plotter", o.plotter}, {"out", o.out}};
+    auto run = models::RunWriter::create(root, "board", "stream-" + (o.plotter ? std::string("plotter") : o.sensor), config);
+    if (!run) std::fprintf(stderr, "mlsyslab board stream: warning: the Run was not written: %s\n", run.error().c_str());
+    hardware::Capture partial;
+    auto record = [&](const hardware::Capture& cap) {
+        if (partial.channels.empty()) {
+            partial.sensor = cap.sensor;
+            partial.channels = cap.channels;
+            partial.units = cap.units;
+            if (run) {
+                std::vector<std::string> cols{"t_ms"};
+                cols.insert(cols.end(), cap.channels.begin(), cap.channels.end());
+                if (!run->declare_metrics(cols)) partial.channels = {"?"};  // odd channel names: no per-sample rows
+            }
+        }
+        partial.t_ms.push_back(cap.t_ms.back());
+        partial.rows.push_back(cap.rows.back());
+        if (run && partial.channels == cap.channels) {
+            std::vector<models::MetricValue> v{{"t_ms", cap.t_ms.back()}};
+            for (size_t i = 0; i < cap.channels.size(); ++i) v.push_back({cap.channels[i], cap.rows.back()[i]});
+            (void)run->append_metrics(static_cast<int64_t>(partial.rows.size()) - 1, v);
+        }
+        return true;
+    };
+    auto keep = [&](const hardware::Capture& cap, models::RunStatus status, const std::string& message) {
+        if (!run) return;
+        if (cap.n_samples() > 0) {
+            if (auto path = run->artifact_path("capture.csv")) (void)hardware::write_edge_impulse_csv(cap, path->string());
+        }
+        (void)run->finish(status, {{"n_samples", cap.n_samples()}, {"duration_ms", cap.duration_ms()}, {"rate_hz", cap.rate_hz()}},
+                          message);
+    };
     core::Result<hardware::Capture> cap = core::fail("");
     if (o.plotter) {
         cap = session::capture_plotter_lines(**c, o.seconds);
     } else {
         auto h = (*c)->hello();
-        if (!h) return run_failed("board stream", h.error() + " (for a sketch that prints numbers, add --plotter)");
+        if (!h) {
+            keep(partial, models::RunStatus::Failed, h.error());
+            return run_failed("board stream", h.error() + " (for a sketch that prints numbers, add --plotter)");
+        }
+        if (run) (void)run->append_event("board_connected", {{"board", h->board}, {"firmware", h->firmware}, {"port", o.port}});
         session::CaptureRequest req;
         req.sensor = o.sensor;
         req.rate_hz = o.rate_hz;
         req.seconds = o.seconds;
-        cap = session::capture_from_board(**c, req);
+        cap = session::capture_from_board(**c, req, record);
     }
-    if (!cap) return run_failed("board stream", cap.error());
+    if (!cap) {
+        // The board went away or stopped answering: keep what was captured, in the Run and in --out.
+        keep(partial, models::RunStatus::Failed, cap.error());
+        std::string where;
+        if (partial.n_samples() > 0 && !o.out.empty() && hardware::write_edge_impulse_csv(partial, o.out))
+            where = "; the " + std::to_string(partial.n_samples()) + " samples captured are in " + o.out;
+        if (run) where += (where.empty() ? "; " : " and ") + std::string("the Run ") + run->dir().string();
+        return run_failed("board stream", cap.error() + where);
+    }
+    keep(*cap, models::RunStatus::Finished, "");
     if (!o.out.empty()) {
         const bool wav = o.out.size() > 4 && o.out.substr(o.out.size() - 4) == ".wav";
         auto st = wav ? hardware::write_wav(*cap, 0, o.out) : hardware::write_edge_impulse_csv(*cap, o.out);
         if (!st) return run_failed("board stream", st.error());
     }
     const auto& k = (*c)->counters();
+    const std::string run_dir = run ? run->dir().string() : "";
     if (ctx.json) {
         print_json({{"sensor", cap->sensor}, {"channels", cap->channels}, {"units", cap->units},
                     {"n_samples", cap->n_samples()}, {"duration_ms", cap->duration_ms()}, {"rate_hz", cap->rate_hz()},
-                    {"bad_lines", k.n_bad_lines}, {"out", o.out}});
+                    {"bad_lines", k.n_bad_lines}, {"out", o.out}, {"run_dir", run_dir}});
         return kExitOk;
     }
     std::printf("%zu samples of %s (%zu channels) over %.0f ms of board time, %.1f Hz; %lld bad lines skipped\n",
                 cap->n_samples(), cap->sensor.c_str(), cap->channels.size(), cap->duration_ms(), cap->rate_hz(),
                 static_cast<long long>(k.n_bad_lines));
     if (!o.out.empty()) std::printf("wrote %s\n", o.out.c_str());
+    if (!run_dir.empty()) std::printf("run: %s\n", run_dir.c_str());
     return kExitOk;
 }
 
@@ -340,6 +395,8 @@ void setup_board(CLI::App& app, CommandContext& ctx) {
     model->add_option("--out", o->out, "FILE.mlb")->required();
     add_common_flags(*model, ctx);
     model->callback([o, &ctx] { ctx.exit_code = run_model(*o, ctx); });
+
+    setup_board_motion(*board, ctx);
 }
 
 }  // namespace
