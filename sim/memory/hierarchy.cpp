@@ -12,12 +12,78 @@ double ReplayStats::memory_energy_pj() const {
 }
 
 Hierarchy::Hierarchy(const HierarchyConfig& config, bool classify_misses) : config_(config) {
+    scratchpad_ = !config_.levels.empty() && config_.levels.front().is_scratchpad;
+    first_cache_ = scratchpad_ ? 1 : 0;
     for (const auto& l : config_.levels) {
-        caches_.emplace_back(l, classify_misses);
+        if (!l.is_scratchpad) caches_.emplace_back(l, classify_misses);
         LevelStats s;
         s.name = l.name;
+        s.scratchpad = l.is_scratchpad;
         stats_.levels.push_back(s);
     }
+}
+
+void Hierarchy::bulk(int64_t reads, int64_t writes) {
+    if (!scratchpad_) return;
+    LevelStats& s = stats_.levels.front();
+    const double lat = static_cast<double>(reads) * config_.levels.front().hit_latency_cycles;
+    if (last_was_dma_) window_cycles_ = 0;
+    last_was_dma_ = false;
+    window_cycles_ += lat;
+    stats_.latency_cycles += lat;
+    stats_.accesses += reads + writes;
+    s.reads += reads;
+    s.writes += writes;
+    s.hits += reads + writes;
+}
+
+void Hierarchy::dma(const std::vector<DmaRun>& runs, bool to_scratchpad) {
+    if (!scratchpad_ || runs.empty()) return;
+    LevelStats& s = stats_.levels.front();
+    const LevelConfig& lc = config_.levels.front();
+    int64_t bytes = 0, beats = 0;
+    for (const auto& r : runs) {
+        bytes += r.bytes;
+        beats += (r.bytes + lc.line_bytes - 1) / lc.line_bytes;
+    }
+    s.dma_transfers++;
+    if (to_scratchpad) {
+        s.bytes_from_below += bytes;
+        s.fills += beats;
+    } else {
+        s.bytes_to_below += bytes;
+        s.drains += beats;
+    }
+    // Route the data through the next level; its latency is this transfer's, not the processor's directly.
+    const double before = stats_.latency_cycles;
+    double bandwidth = config_.main.bandwidth_bytes_per_cycle;
+    if (config_.levels.size() > 1) {
+        const LevelConfig& next = config_.levels[1];
+        bandwidth = next.bandwidth_bytes_per_cycle;
+        const uint64_t line = static_cast<uint64_t>(next.line_bytes);
+        for (const auto& r : runs) {
+            uint64_t a = r.addr;
+            const uint64_t end = r.addr + static_cast<uint64_t>(r.bytes);
+            while (a < end) {
+                const uint64_t n = std::min(end, (a / line + 1) * line);
+                access_level(1, a, !to_scratchpad, static_cast<int>(n - a));
+                a = n;
+            }
+        }
+    } else {
+        to_main(static_cast<uint64_t>(bytes), !to_scratchpad);
+    }
+    const double t = stats_.latency_cycles - before + static_cast<double>(bytes) / bandwidth;
+    stats_.latency_cycles = before;
+    double exposed = t;
+    if (double_buffer_) {
+        if (!last_was_dma_) hide_budget_ = window_cycles_;
+        const double hidden = std::min(hide_budget_, t);
+        hide_budget_ -= hidden;
+        exposed = t - hidden;
+    }
+    last_was_dma_ = true;
+    stats_.latency_cycles += exposed;
 }
 
 void Hierarchy::to_main(uint64_t bytes, bool is_write) {
@@ -33,11 +99,11 @@ void Hierarchy::to_main(uint64_t bytes, bool is_write) {
 }
 
 void Hierarchy::access_level(size_t level, uint64_t addr, bool is_write, int bytes) {
-    if (level == caches_.size()) {
+    if (level == config_.levels.size()) {
         to_main(static_cast<uint64_t>(bytes), is_write);
         return;
     }
-    Cache& c = caches_[level];
+    Cache& c = cache(level);
     LevelStats& s = stats_.levels[level];
     const LevelConfig& lc = c.config();
     const uint64_t line = addr >> c.line_shift();
@@ -80,6 +146,23 @@ void Hierarchy::access_level(size_t level, uint64_t addr, bool is_write, int byt
 }
 
 void Hierarchy::access(uint64_t addr, int size, bool is_write) {
+    if (scratchpad_) {  // staged by the loop nest: a hit at the scratchpad's latency
+        (void)addr;
+        if (last_was_dma_) window_cycles_ = 0;
+        last_was_dma_ = false;
+        stats_.accesses++;
+        LevelStats& s = stats_.levels.front();
+        s.hits++;
+        if (is_write) {
+            s.writes++;
+        } else {
+            s.reads++;
+            const double lat = config_.levels.front().hit_latency_cycles;
+            window_cycles_ += lat;
+            stats_.latency_cycles += lat;
+        }
+        return;
+    }
     if (caches_.empty()) {  // no cache: the access goes straight to main memory
         stats_.accesses++;
         to_main(static_cast<uint64_t>(size > 0 ? size : 1), is_write);
@@ -121,7 +204,7 @@ void finalize_stats(ReplayStats& st, const HierarchyConfig& config) {
     for (size_t i = 0; i < n && i < st.levels.size(); ++i) {
         LevelStats& s = st.levels[i];
         const LevelConfig& lc = config.levels[i];
-        s.energy_pj = static_cast<double>(s.reads) * lc.read_energy_pj +
+        s.energy_pj = static_cast<double>(s.reads + s.drains) * lc.read_energy_pj +
                       static_cast<double>(s.writes + s.fills) * lc.write_energy_pj;
         const double bytes = static_cast<double>(s.bytes_from_below + s.bytes_to_below);
         const double link_bw = i + 1 < n ? config.levels[i + 1].bandwidth_bytes_per_cycle : config.main.bandwidth_bytes_per_cycle;
@@ -156,6 +239,8 @@ ReplayStats subtract_counts(const ReplayStats& a, const ReplayStats& b) {
         x.fills -= y.fills;
         x.bytes_from_below -= y.bytes_from_below;
         x.bytes_to_below -= y.bytes_to_below;
+        x.drains -= y.drains;
+        x.dma_transfers -= y.dma_transfers;
     }
     d.main.reads -= b.main.reads;
     d.main.writes -= b.main.writes;

@@ -61,23 +61,29 @@ core::Status validate_hierarchy(const HierarchyConfig& c) {
         const auto& l = c.levels[i];
         const std::string w = "levels[" + std::to_string(i) + "]";
         if (l.size_bytes <= 0) return fail(w + ".size_bytes must be positive");
-        if (l.is_scratchpad)
-            return fail(w + ".kind: scratchpad levels are not simulated in this version (the replay would treat it as a "
-                            "cache); use \"cache\"");
+        if (l.is_scratchpad && i > 0)
+            return fail(w + ".kind: a scratchpad must be the innermost level (levels[0]); the processor addresses it "
+                            "directly and stages data by DMA from the levels below");
         if (!is_power_of_two(l.line_bytes)) return fail(w + ".line_bytes must be a power of two, got " + std::to_string(l.line_bytes));
-        if (l.ways < 1) return fail(w + ".ways must be at least 1, got " + std::to_string(l.ways));
-        const int64_t unit = int64_t(l.line_bytes) * l.ways;
-        if (l.size_bytes % unit != 0)
-            return fail(w + ".size_bytes must be a multiple of line_bytes × ways (" + std::to_string(unit) + "), got " +
-                        std::to_string(l.size_bytes));
-        if (!l.is_scratchpad && !is_power_of_two(l.n_sets()))
-            return fail(w + ".size_bytes / (line_bytes × ways) must be a power of two (the set count), got " +
-                        std::to_string(l.n_sets()));
+        if (l.is_scratchpad) {
+            if (l.size_bytes % l.line_bytes != 0)
+                return fail(w + ".size_bytes must be a multiple of line_bytes (the scratchpad's port width, " +
+                            std::to_string(l.line_bytes) + "), got " + std::to_string(l.size_bytes));
+        } else {
+            if (l.ways < 1) return fail(w + ".ways must be at least 1, got " + std::to_string(l.ways));
+            const int64_t unit = int64_t(l.line_bytes) * l.ways;
+            if (l.size_bytes % unit != 0)
+                return fail(w + ".size_bytes must be a multiple of line_bytes × ways (" + std::to_string(unit) + "), got " +
+                            std::to_string(l.size_bytes));
+            if (!is_power_of_two(l.n_sets()))
+                return fail(w + ".size_bytes / (line_bytes × ways) must be a power of two (the set count), got " +
+                            std::to_string(l.n_sets()));
+        }
         if (l.bandwidth_bytes_per_cycle <= 0) return fail(w + ".bandwidth_bytes_per_cycle must be positive (a level that moves no data)");
         if (i > 0 && l.size_bytes <= c.levels[i - 1].size_bytes)
             return fail(w + ".size_bytes (" + std::to_string(l.size_bytes) + ") must be larger than levels[" +
                         std::to_string(i - 1) + "].size_bytes (" + std::to_string(c.levels[i - 1].size_bytes) + ")");
-        if (i > 0 && l.line_bytes < c.levels[i - 1].line_bytes)
+        if (i > 0 && !c.levels[i - 1].is_scratchpad && l.line_bytes < c.levels[i - 1].line_bytes)
             return fail(w + ".line_bytes must not be smaller than the level inside it");
     }
     if (c.main.bandwidth_bytes_per_cycle <= 0) return fail("main.bandwidth_bytes_per_cycle must be positive (zero bandwidth)");

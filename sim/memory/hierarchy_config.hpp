@@ -19,7 +19,11 @@ const char* to_string(Replacement r);
 
 struct LevelConfig {
     std::string name = "L1";
-    bool is_scratchpad = false;       // software-managed (format reserved; refused by validate_hierarchy for now)
+    // A software-managed scratchpad (TCM, a unified buffer): no tags and no misses; the loop nest stages data
+    // in and out by DMA from the next level. Only levels[0] may be one. line_bytes is then its port width (a
+    // DMA beat; each beat moved in or out costs one write or read access); ways is unused (kept so the
+    // level can be switched back to a cache).
+    bool is_scratchpad = false;
     int64_t size_bytes = 32768;
     int line_bytes = 64;
     int ways = 8;                     // 1 = direct-mapped; size / line = fully associative

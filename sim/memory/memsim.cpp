@@ -272,15 +272,23 @@ struct Cancelled {};
 
 class HierarchySink final : public TraceSink {
 public:
-    HierarchySink(Hierarchy& h, const std::function<bool()>& cancel) : h_(h), cancel_(cancel) {}
+    HierarchySink(Hierarchy& h, const std::function<bool()>& cancel, bool accesses = true)
+        : h_(h), cancel_(cancel), accesses_(accesses) {}
     void access(uint64_t addr, int size, bool is_write) override {
         if (cancel_ && (++n_ & 0xfffff) == 0 && cancel_()) throw Cancelled{};
         h_.access(addr, size, is_write);
     }
+    void dma(const std::vector<DmaRun>& runs, bool to_scratchpad) override {
+        if (cancel_ && (++n_ & 0xfff) == 0 && cancel_()) throw Cancelled{};
+        h_.dma(runs, to_scratchpad);
+    }
+    bool wants_accesses() const override { return accesses_; }
+    void bulk(int64_t reads, int64_t writes) override { h_.bulk(reads, writes); }
 
 private:
     Hierarchy& h_;
     const std::function<bool()>& cancel_;
+    bool accesses_;
     uint64_t n_ = 0;
 };
 
@@ -291,10 +299,21 @@ double vector_op_energy_pj(int e) {
 
 }  // namespace
 
-core::Result<MemsimResult> simulate_workload(const models::Workload& w, const HierarchyConfig& c, const MemsimOptions& o,
+TraceOptions trace_options_for(const HierarchyConfig& c, TraceOptions t) {
+    t.scratchpad_bytes = !c.levels.empty() && c.levels.front().is_scratchpad ? c.levels.front().size_bytes : 0;
+    return t;
+}
+
+core::Result<MemsimResult> simulate_workload(const models::Workload& w, const HierarchyConfig& c, const MemsimOptions& opts,
                                              const MemsimProgress& progress, const std::function<bool()>& cancel) {
-    if (auto st = validate_trace_options(o.trace); !st) return core::fail(st.error());
+    if (auto st = validate_trace_options(opts.trace); !st) return core::fail(st.error());
     if (auto st = validate_hierarchy(c); !st) return core::fail(st.error());
+    // A scratchpad innermost: the loop nests stage their tiles by DMA (both modes run that plan; the analytic
+    // mode counts each tile's scratchpad accesses in closed form instead of emitting them).
+    MemsimOptions o = opts;
+    const bool spm = !c.levels.empty() && c.levels.front().is_scratchpad;
+    o.trace = trace_options_for(c, o.trace);
+    if (auto st = check_scratchpad_fit(w, o.trace); !st) return core::fail("levels[0] (" + c.levels.front().name + "): " + st.error());
     MemsimResult r;
     r.workload = w.name;
     r.hierarchy = c.name;
@@ -312,12 +331,21 @@ core::Result<MemsimResult> simulate_workload(const models::Workload& w, const Hi
         lr.type = l.type;
         lr.macs = int64_t(o.trace.batch) * l.macs;
         lr.accesses = count_layer_accesses(l, o.trace);
-        if (o.mode == MemsimMode::Analytic) {
+        if (spm && (l.op == models::OpKind::Dense || l.op == models::OpKind::Gemm || l.op == models::OpKind::Conv2D)) {
+            const TraceOptions lt = layer_trace_options(l, o.trace);
+            lr.tile_m = lt.tile_m;
+            lr.tile_n = lt.tile_n;
+            lr.tile_k = lt.tile_k;
+        }
+        if (o.mode == MemsimMode::Analytic && !spm) {
             lr.stats = analytic_layer(l, c, o.trace);
         } else {
-            if (!h || !o.warm) h = std::make_unique<Hierarchy>(c, o.classify_misses);
+            if (!h || !o.warm) {
+                h = std::make_unique<Hierarchy>(c, o.classify_misses && o.mode == MemsimMode::Replay);
+                h->set_double_buffer(o.trace.double_buffer);
+            }
             const ReplayStats before = h->stats();
-            HierarchySink sink(*h, cancel);
+            HierarchySink sink(*h, cancel, o.mode == MemsimMode::Replay);
             try {
                 generate_layer_trace(w, i, o.trace, map, sink);
             } catch (const Cancelled&) {
@@ -352,6 +380,7 @@ core::Result<MemsimResult> simulate_workload(const models::Workload& w, const Hi
             t.compulsory += x.compulsory, t.capacity += x.capacity, t.conflict += x.conflict;
             t.evictions += x.evictions, t.dirty_evictions += x.dirty_evictions, t.fills += x.fills;
             t.bytes_from_below += x.bytes_from_below, t.bytes_to_below += x.bytes_to_below;
+            t.drains += x.drains, t.dma_transfers += x.dma_transfers;
         }
         r.total.main.reads += lr.stats.main.reads;
         r.total.main.writes += lr.stats.main.writes;
@@ -368,6 +397,7 @@ nlohmann::json to_json(const ReplayStats& s) {
     nlohmann::json levels = nlohmann::json::array();
     for (const auto& l : s.levels)
         levels.push_back({{"name", l.name},
+                          {"kind", l.scratchpad ? "scratchpad" : "cache"},
                           {"reads", l.reads},
                           {"writes", l.writes},
                           {"hits", l.hits},
@@ -380,6 +410,9 @@ nlohmann::json to_json(const ReplayStats& s) {
                           {"dirty_evictions", l.dirty_evictions},
                           {"bytes_from_below", l.bytes_from_below},
                           {"bytes_to_below", l.bytes_to_below},
+                          {"dma_in_bytes", l.scratchpad ? l.bytes_from_below : 0},
+                          {"dma_out_bytes", l.scratchpad ? l.bytes_to_below : 0},
+                          {"dma_transfers", l.dma_transfers},
                           {"energy_pj", l.energy_pj}});
     return {{"accesses", s.accesses},
             {"levels", levels},
@@ -406,6 +439,7 @@ nlohmann::json to_json(const MemsimResult& r) {
                           {"movement_energy_pj", l.movement_energy_pj()},
                           {"compute_cycles", l.compute_cycles},
                           {"cycles", l.cycles()},
+                          {"tiles", {l.tile_m, l.tile_n, l.tile_k}},
                           {"roofline",
                            {{"flops", l.roofline.flops},
                             {"min_bytes", l.roofline.min_bytes},
@@ -424,6 +458,8 @@ nlohmann::json to_json(const MemsimResult& r) {
             {"loop_order", t.loop_order},
             {"tiles", {t.tile_m, t.tile_n, t.tile_k}},
             {"im2col", t.im2col},
+            {"scratchpad_bytes", t.scratchpad_bytes},
+            {"double_buffer", t.double_buffer},
             {"compute_energy_pj", r.compute_energy_pj},
             {"movement_energy_pj", r.total.memory_energy_pj()},
             {"movement_share", r.movement_share()},

@@ -54,6 +54,7 @@ struct LayerMemoryResult {
     std::string name, type;
     int64_t macs = 0;                 // for the batch
     int64_t accesses = 0;             // processor loads and stores the loop nest makes
+    int tile_m = 0, tile_n = 0, tile_k = 0;  // a scratchpad GEMM's tiles as run (chosen where left at 0)
     ReplayStats stats;                // this layer's share (finalized)
     double compute_energy_pj = 0;     // MACs x energy per MAC at the precision
     double movement_energy_pj() const { return stats.memory_energy_pj(); }
@@ -84,6 +85,9 @@ struct GemmMissEstimate {
 };
 GemmMissEstimate estimate_gemm_misses(int64_t m, int64_t n, int64_t k, int elem_bytes, const TraceOptions& o,
                                       double capacity_bytes, int line_bytes, int ways = 0, double a_distinct_bytes_cap = 0);
+
+// The trace options a hierarchy implies: with a scratchpad innermost, scratchpad_bytes = its size.
+TraceOptions trace_options_for(const HierarchyConfig& c, TraceOptions t);
 
 // Runs every layer; `progress(layers_done, layers)` after each; `cancelled()` (polled between layers and
 // every ~1M accesses) stops early with the error "cancelled".
