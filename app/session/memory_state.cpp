@@ -2,9 +2,9 @@
 #include "app/session/memory_state.hpp"
 
 #include "app/session/model_source.hpp"
+#include "app/session/session.hpp"
 
 #include <chrono>
-#include <map>
 #include <sstream>
 
 namespace mlsys::session {
@@ -14,6 +14,7 @@ using nlohmann::json;
 
 json to_json(const MemorySettings& s) {
     return {{"workload", s.workload},   {"model_file", s.model_file}, {"hierarchy", s.hierarchy}, {"levels", s.levels},
+            {"onchip", s.onchip},       {"scratchpad_bytes", s.scratchpad_bytes},                {"double_buffer", s.double_buffer},
             {"mode", s.mode},           {"batch", s.batch},           {"precision", s.precision}, {"loop_order", s.loop_order},
             {"tile_m", s.tile_m},       {"tile_n", s.tile_n},         {"tile_k", s.tile_k},       {"im2col", s.im2col},
             {"warm", s.warm},           {"classify_misses", s.classify_misses},                  {"optimizer", s.optimizer},
@@ -46,6 +47,15 @@ core::Status apply_json(MemorySettings& out, const json& j) {
         if (k == "workload") st = str(s.workload);
         else if (k == "model_file") st = str(s.model_file);
         else if (k == "hierarchy") st = str(s.hierarchy);
+        else if (k == "onchip") {
+            st = str(s.onchip);
+            if (st && s.onchip != "preset" && s.onchip != "cache" && s.onchip != "scratchpad")
+                st = fail("onchip: must be preset, cache or scratchpad, got \"" + s.onchip + "\"");
+        } else if (k == "scratchpad_bytes") {
+            if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > (int64_t(1) << 40))
+                st = fail("scratchpad_bytes: must be a non-negative integer (0 = the level's own size), got " + v.dump());
+            else s.scratchpad_bytes = v.get<int64_t>();
+        } else if (k == "double_buffer") st = boolean(s.double_buffer);
         else if (k == "mode") {
             st = str(s.mode);
             if (st && !sim::parse_memsim_mode(s.mode)) st = fail("mode: must be replay or analytic, got \"" + s.mode + "\"");
@@ -104,7 +114,26 @@ core::Result<sim::HierarchyConfig> resolve_hierarchy(const MemorySettings& s) {
         if (s.hierarchy.empty()) c.name = "custom";
         else c.name += " (custom levels)";
     }
-    if (auto st = sim::validate_hierarchy(c); !st) return fail((s.levels.empty() ? s.hierarchy : "--level") + ": " + st.error());
+    if (s.onchip == "scratchpad" || s.onchip == "cache") {
+        const bool spm = s.onchip == "scratchpad";
+        if (c.levels.empty())
+            return fail("onchip: " + c.name + " has no on-chip level to make a " + s.onchip + " (its levels are empty)");
+        sim::LevelConfig& l0 = c.levels.front();
+        if (l0.is_scratchpad != spm) {
+            l0.is_scratchpad = spm;
+            l0.name = spm ? "SPM" : "L1";
+            c.name += spm ? " (scratchpad)" : " (cache)";
+        }
+        if (spm && s.scratchpad_bytes > 0 && s.scratchpad_bytes != l0.size_bytes) {
+            l0.size_bytes = s.scratchpad_bytes;
+            c.name += " " + std::to_string(s.scratchpad_bytes / 1024) + " KB";
+        }
+    } else if (s.onchip != "preset") {
+        return fail("onchip: must be preset, cache or scratchpad, got \"" + s.onchip + "\"");
+    }
+    if (auto st = sim::validate_hierarchy(c); !st)
+        return fail((s.levels.empty() ? s.hierarchy : "--level") + (s.onchip == "preset" ? "" : " with onchip " + s.onchip) + ": " +
+                    st.error());
     return c;
 }
 
@@ -139,6 +168,7 @@ core::Result<sim::MemsimOptions> resolve_memsim_options(const MemorySettings& s)
     o.trace.tile_n = s.tile_n;
     o.trace.tile_k = s.tile_k;
     o.trace.im2col = s.im2col;
+    o.trace.double_buffer = s.double_buffer;
     o.warm = s.warm;
     o.classify_misses = s.classify_misses;
     if (auto st = sim::validate_trace_options(o.trace); !st) return fail(st.error());
@@ -295,13 +325,6 @@ bool MemoryWorkspaceState::poll() {
     return true;
 }
 
-MemoryWorkspaceState& memory_workspace(const Session& s) {
-    // Keyed by the Session's address: one state per session for the life of the process (the GUI has one
-    // session; tests and lab runners make a few).
-    static std::map<const Session*, std::unique_ptr<MemoryWorkspaceState>> states;
-    auto& slot = states[&s];
-    if (!slot) slot = std::make_unique<MemoryWorkspaceState>();
-    return *slot;
-}
+MemoryWorkspaceState& memory_workspace(const Session& s) { return s.memory_state(); }
 
 }  // namespace mlsys::session

@@ -21,6 +21,11 @@ struct MemorySettings {
     std::string model_file;             // a saved .mlsys model (wins over `workload` when set)
     std::string hierarchy = "rpi4";     // a preset or a hierarchy JSON path
     std::vector<std::string> levels;    // "SIZE,ASSOC,LINE[,POLICY]" innermost first: replaces the levels
+    // The on-chip (innermost) level: "preset" as the hierarchy says, "cache", or "scratchpad" (software-
+    // managed: tiles staged by DMA). scratchpad_bytes (> 0) resizes the scratchpad.
+    std::string onchip = "preset";
+    int64_t scratchpad_bytes = 0;
+    bool double_buffer = false;         // scratchpad: two buffers per operand, transfers overlap compute
     std::string mode = "replay";        // replay (trace) or analytic
     int batch = 1;
     std::string precision = "fp32";     // fp32, fp16, int8 (element size of the traffic)
@@ -82,7 +87,8 @@ nlohmann::json study_summary(const MemoryStudy& m);
 
 class Session;
 // The Memory workspace's live state for a Session: the settings the panels edit, the running job and the
-// newest finished study. Created on first use; the GUI thread (or a lab runner) owns it.
+// newest finished study. The Session owns it (Session::memory_state(), created on first use); the GUI thread
+// (or a lab runner) uses it.
 struct MemoryWorkspaceState {
     MemorySettings settings;
     std::unique_ptr<MemoryStudyJob> job;

@@ -1,6 +1,8 @@
 // Session: current model, training job lifecycle, state as JSON.
 #include "app/session/session.hpp"
 
+#include "app/session/memory_state.hpp"
+
 #include "models/core/files.hpp"
 
 #include <cstdio>
@@ -12,6 +14,13 @@ using nlohmann::json;
 
 Session::Session(std::string runs_dir) : runs_dir_(std::move(runs_dir)) {
     if (runs_dir_.empty()) runs_dir_ = core::default_runs_dir().string();
+}
+
+Session::~Session() = default;
+
+MemoryWorkspaceState& Session::memory_state() const {
+    if (!memory_) memory_ = std::make_unique<MemoryWorkspaceState>();
+    return *memory_;
 }
 
 std::string Session::model_label() const {

@@ -16,6 +16,8 @@
 
 namespace mlsys::session {
 
+struct MemoryWorkspaceState;  // app/session/memory_state.hpp
+
 // What the last finished training produced (for the labs and the status bar).
 struct TrainResult {
     bool valid = false;
@@ -34,6 +36,9 @@ class Session {
 public:
     // runs_dir: where Runs go (empty: the XDG default).
     explicit Session(std::string runs_dir = "");
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     // ---- the current model -------------------------------------------------------------------------
     bool has_model() const { return model_ != nullptr; }
@@ -62,6 +67,11 @@ public:
     // model the current model. Returns a message to show when a job failed, else empty.
     std::string poll();
 
+    // ---- workspaces' live state ------------------------------------------------------------------------
+    // The Memory workspace's settings, job and newest study (created on first use; also reachable as
+    // memory_workspace(session)). Mutable through a const Session like the GUI's other per-session views.
+    MemoryWorkspaceState& memory_state() const;
+
     // ---- state as JSON (labs, CLI) ------------------------------------------------------------------
     // {"model": {...}, "train": {settings + "status"}, "run": {the last training's results}}
     nlohmann::json state_json() const;
@@ -74,6 +84,7 @@ private:
     std::string model_source_;
     std::unique_ptr<TrainJob> train_job_;
     TrainResult last_train_;
+    mutable std::unique_ptr<MemoryWorkspaceState> memory_;
 };
 
 }  // namespace mlsys::session
