@@ -122,7 +122,13 @@ int run_memsim(MemsimCliOptions o, const CommandContext& ctx) {
     if (o.cold) o.s.warm = false;
     auto h = session::resolve_hierarchy(o.s);
     if (!h) return usage_error("memsim", h.error());
-    if (!o.trace.empty()) return replay_file(o, *h, ctx);
+    if (!o.trace.empty()) {
+        if (!h->levels.empty() && h->levels.front().is_scratchpad)
+            return usage_error("memsim", "--trace: levels[0] (" + h->levels.front().name +
+                                             ") is a scratchpad, and an external trace has no DMA transfers to stage its data; "
+                                             "replay it through caches (--onchip cache)");
+        return replay_file(o, *h, ctx);
+    }
 
     auto w = session::resolve_workload(o.s);
     if (!w) return usage_error("memsim", w.error());
@@ -169,16 +175,46 @@ int run_memsim(MemsimCliOptions o, const CommandContext& ctx) {
     std::printf("%s on %s: %s mode, batch %d, %s, loop order %s, tiles %d,%d,%d%s\n", w->name.c_str(), h->name.c_str(),
                 sim::to_string(r.options.mode), t.batch, sim::to_string(t.precision), t.loop_order.c_str(), t.tile_m, t.tile_n,
                 t.tile_k, t.im2col ? ", im2col" : "");
+    // Per layer: a cache level's hit rate; a scratchpad's bytes DMA'd in and out (every access hits it).
+    bool any_spm = false;
     std::printf("\n%-20s %10s %12s", "layer", "MACs", "accesses");
-    for (const auto& l : h->levels) std::printf(" %8s", (l.name + " hit").c_str());
-    std::printf(" %10s %10s %10s %9s %7s %s\n", "DRAM B", "compute", "movement", "FLOP/B", "bound", "");
+    for (const auto& l : h->levels) {
+        if (l.is_scratchpad) {
+            any_spm = true;
+            std::printf(" %9s %9s", (l.name + " in").c_str(), (l.name + " out").c_str());
+        } else {
+            std::printf(" %8s", (l.name + " hit").c_str());
+        }
+    }
+    std::printf(" %10s %10s %10s", "DRAM B", "compute", "movement");
+    if (any_spm) std::printf(" %9s %10s", "stall", "tiles");
+    std::printf(" %9s %7s\n", "FLOP/B", "bound");
     for (const auto& l : r.layers) {
         std::printf("%-20s %10lld %12lld", l.name.c_str(), static_cast<long long>(l.macs), static_cast<long long>(l.accesses));
-        for (const auto& s : l.stats.levels) std::printf(" %7.2f%%", 100 * s.hit_rate());
-        std::printf(" %10s %10s %10s %9.3g %7s\n", si(double(l.stats.main.bytes_read + l.stats.main.bytes_written), "B").c_str(),
-                    si(l.compute_energy_pj * 1e-12, "J").c_str(), si(l.movement_energy_pj() * 1e-12, "J").c_str(),
-                    l.roofline.intensity, l.macs == 0 && l.roofline.flops == 0 ? "" : (l.roofline.memory_bound ? "memory" : "compute"));
+        for (const auto& s : l.stats.levels) {
+            if (s.scratchpad)
+                std::printf(" %9s %9s", si(double(s.bytes_from_below), "B").c_str(), si(double(s.bytes_to_below), "B").c_str());
+            else
+                std::printf(" %7.2f%%", 100 * s.hit_rate());
+        }
+        std::printf(" %10s %10s %10s", si(double(l.stats.main.bytes_read + l.stats.main.bytes_written), "B").c_str(),
+                    si(l.compute_energy_pj * 1e-12, "J").c_str(), si(l.movement_energy_pj() * 1e-12, "J").c_str());
+        if (any_spm) {
+            const std::string tiles = l.tile_m + l.tile_n + l.tile_k > 0
+                                          ? std::to_string(l.tile_m) + "," + std::to_string(l.tile_n) + "," + std::to_string(l.tile_k)
+                                          : "";
+            std::printf(" %9s %10s", si(l.stats.stall_cycles, "").c_str(), tiles.c_str());
+        }
+        std::printf(" %9.3g %7s\n", l.roofline.intensity,
+                    l.macs == 0 && l.roofline.flops == 0 ? "" : (l.roofline.memory_bound ? "memory" : "compute"));
     }
+    for (const auto& s : r.total.levels)
+        if (s.scratchpad)
+            std::printf("\n%s (scratchpad, %s): %lld accesses, all hits; DMA %s in, %s out in %lld transfers; %s stall cycles%s\n",
+                        s.name.c_str(), si(double(h->levels.front().size_bytes), "B").c_str(),
+                        static_cast<long long>(s.reads + s.writes), si(double(s.bytes_from_below), "B").c_str(),
+                        si(double(s.bytes_to_below), "B").c_str(), static_cast<long long>(s.dma_transfers),
+                        si(r.total.stall_cycles, "").c_str(), t.double_buffer ? " (double-buffered)" : "");
     std::printf("\nenergy: compute %s, data movement %s (%.1f%% of the total)", si(r.compute_energy_pj * 1e-12, "J").c_str(),
                 si(r.total.memory_energy_pj() * 1e-12, "J").c_str(), 100 * r.movement_share());
     std::printf("  by level:");
@@ -212,8 +248,24 @@ void setup_memsim(CLI::App& app, CommandContext& ctx) {
                o->s.hierarchy = v;
                o->hierarchy_given = true;
            },
-           "A preset (gpu-hbm, mobile-lpddr, rpi4, cortex-m7, esp32s3, atmega328p) or a hierarchy JSON (default rpi4)");
+           "A preset (" + [] {
+               std::string names;
+               for (const auto& n : sim::hierarchy_preset_names()) names += (names.empty() ? "" : ", ") + n;
+               return names;
+           }() + ") or a hierarchy JSON (default rpi4)");
     sub->add_option("--level", o->s.levels, "SIZE,ASSOC,LINE[,POLICY] (repeatable, innermost first), like cachegrind's --D1");
+    sub->add_option_function<int64_t>(
+           "--scratchpad",
+           [o](const int64_t& v) {
+               o->s.onchip = "scratchpad";
+               o->s.scratchpad_bytes = v;
+           },
+           "Make the innermost level a software-managed scratchpad of SIZE bytes (0: its own size); tiles are staged by DMA")
+        ->check(CLI::NonNegativeNumber);
+    sub->add_option("--onchip", o->s.onchip, "The innermost level as the preset has it, or forced to cache or scratchpad")
+        ->check(CLI::IsMember({"preset", "cache", "scratchpad"}))
+        ->capture_default_str();
+    sub->add_flag("--double-buffer", o->s.double_buffer, "Scratchpad: two buffers per operand, transfers overlap the previous tile");
     sub->add_option("--mode", o->s.mode, "replay (trace) or analytic")->capture_default_str();
     sub->add_option("--batch", o->s.batch, "Batch size")->capture_default_str();
     sub->add_option("--precision", o->s.precision, "fp32, fp16 or int8")->capture_default_str();
