@@ -1,11 +1,19 @@
-// Conv2D over NHWC with HWIO weights: im2col into one (N·OH·OW) x (KH·KW·C) matrix and one GEMM per batch
-// (a 1x1, stride-1, unpadded convolution uses the input directly). Backward: dW = colsᵀ·dY, dcols = dY·Wᵀ,
-// col2im. The naive loops it must agree with are in reference_ops.cpp.
+// Conv2D over NHWC with HWIO weights: im2col into an (images·OH·OW) x (KH·KW·C) matrix and one GEMM per
+// chunk of a few images (a 1x1, stride-1, unpadded convolution uses the input directly). Backward: dW = Σ
+// colsᵀ·dY over the chunks, dcols = dY·Wᵀ, col2im. The naive loops it must agree with are in reference_ops.cpp.
 #include "models/layers/layer_kinds.hpp"
 #include "models/tensor/eigen_views.hpp"
 
+#include <algorithm>
 #include <utility>
 
+// GCC turns short copy and fill loops into memcpy/memset calls; for the few floats an im2col row segment
+// holds, the call costs more than the copy (callgrind counted ~10^5 memset calls per forward).
+#if defined(__GNUC__) && !defined(__clang__)
+#define MLSYS_NO_LIBCALL_LOOPS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+#else
+#define MLSYS_NO_LIBCALL_LOOPS
+#endif
 
 namespace mlsys::models::detail {
 namespace {
@@ -44,36 +52,47 @@ public:
 
     void forward(const Tensor& x, Tensor& y, bool) override {
         const int n = x.batch();
-        const int64_t rows = int64_t(n) * oh_ * ow_;
-        y.resize({n, oh_, ow_, spec_.filters});
-        MatrixMap Y = as_matrix(y, rows, spec_.filters);
-        ConstMatrixMap W = const_matrix(weight_, k_, spec_.filters);
-        if (pointwise_) {
-            Y.noalias() = as_matrix(x, rows, k_) * W;
-        } else {
-            im2col(x, n);
-            Y.noalias() = as_matrix(cols_, rows, k_) * W;
+        const int F = spec_.filters;
+        const int64_t img_rows = int64_t(oh_) * ow_;
+        y.resize({n, oh_, ow_, F});
+        ConstMatrixMap W = const_matrix(weight_, k_, F);
+        const int chunk = chunk_images();
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            const int nb = std::min(chunk, n - b0);
+            const int64_t rows = nb * img_rows;
+            MatrixMap Y(y.ptr() + b0 * img_rows * F, rows, F);
+            // The bias first and the product added to it: one pass over Y instead of Eigen zeroing it and
+            // a second pass adding the bias.
+            if (spec_.use_bias) Y.rowwise() = as_row(std::as_const(bias_));
+            else Y.setZero();
+            Y.noalias() += lhs(x, b0, nb) * W;
         }
-        if (spec_.use_bias) Y.rowwise() += as_row(std::as_const(bias_));
     }
 
     void backward(const Tensor& x, const Tensor&, const Tensor& dy, Tensor* dx) override {
         const int n = x.batch();
-        const int64_t rows = int64_t(n) * oh_ * ow_;
-        ConstMatrixMap dY = as_matrix(dy, rows, spec_.filters);
-        const Tensor& cols = pointwise_ ? x : cols_;  // forward(training) left the im2col matrix in cols_
-        as_matrix(weight_grad_, k_, spec_.filters).noalias() = as_matrix(cols, rows, k_).transpose() * dY;
-        if (spec_.use_bias) bias_gradient(dy.ptr(), rows);
-        if (!dx) return;
-        dx->resize(x.shape);
-        ConstMatrixMap W = const_matrix(weight_, k_, spec_.filters);
-        if (pointwise_) {
-            as_matrix(*dx, rows, k_).noalias() = dY * W.transpose();
-            return;
+        const int F = spec_.filters;
+        const int64_t img_rows = int64_t(oh_) * ow_;
+        if (spec_.use_bias) bias_gradient(dy.ptr(), n * img_rows);
+        if (dx) dx->resize(x.shape);
+        MatrixMap dW = as_matrix(weight_grad_, k_, F);
+        dW.setZero();
+        ConstMatrixMap W = const_matrix(weight_, k_, F);
+        const int chunk = chunk_images();
+        for (int b0 = 0; b0 < n; b0 += chunk) {
+            const int nb = std::min(chunk, n - b0);
+            const int64_t rows = nb * img_rows;
+            ConstMatrixMap dY(dy.ptr() + b0 * img_rows * F, rows, F);
+            dW.noalias() += lhs(x, b0, nb).transpose() * dY;  // the chunk's im2col is rebuilt (in cache)
+            if (!dx) continue;
+            if (pointwise_) {
+                MatrixMap(dx->ptr() + b0 * img_rows * k_, rows, k_).noalias() = dY * W.transpose();
+                continue;
+            }
+            dcols_.resize({static_cast<int>(rows), k_});
+            as_matrix(dcols_, rows, k_).noalias() = dY * W.transpose();
+            col2im(*dx, b0, nb);
         }
-        dcols_.resize({static_cast<int>(rows), k_});
-        as_matrix(dcols_, rows, k_).noalias() = dY * W.transpose();
-        col2im(*dx, n);
     }
 
     std::vector<Param> params() override {
@@ -84,21 +103,58 @@ public:
     int64_t macs_per_sample() const override { return int64_t(oh_) * ow_ * k_ * spec_.filters; }
 
 private:
-    // cols_[(n, oy, ox), (ky, kx, c)] = x[n, oy*s - p + ky, ox*s - p + kx, c], zero outside the image.
-    void im2col(const Tensor& x, int n) {
-        const int kh = spec_.kernel_h, kw = spec_.kernel_w, s = spec_.stride, p = spec_.padding;
-        const int C = c_, H = h_, W = w_;  // locals: the compiler need not reload members after stores
-        cols_.resize({n * oh_ * ow_, k_});
-        float* __restrict out = cols_.ptr();
-        const float* __restrict in = x.ptr();
-        for (int b = 0; b < n; ++b)
-            for (int oy = 0; oy < oh_; ++oy)
-                for (int ox = 0; ox < ow_; ++ox)
+    // The batch is processed a few images at a time so that each chunk's im2col matrix (and its gradient)
+    // stays in the L2 cache between being written and being read by the GEMM: one im2col matrix for the
+    // whole batch of the cnn preset's second layer is 7 MB, and streaming it through memory five times a
+    // step (write, pack, re-read for dW, dcols write and read) cost more than the chunked GEMMs lose.
+    int chunk_images() const {
+        constexpr int64_t kChunkBytes = 256 * 1024;
+        const int64_t per_image = int64_t(oh_) * ow_ * k_ * int64_t(sizeof(float));
+        return static_cast<int>(std::max<int64_t>(1, kChunkBytes / std::max<int64_t>(1, per_image)));
+    }
+
+    // The GEMM's left operand for images [b0, b0 + nb): the input itself for a pointwise convolution,
+    // else their im2col rows in cols_.
+    ConstMatrixMap lhs(const Tensor& x, int b0, int nb) {
+        const int64_t rows = int64_t(nb) * oh_ * ow_;
+        if (pointwise_) return ConstMatrixMap(x.ptr() + int64_t(b0) * oh_ * ow_ * k_, rows, k_);
+        im2col(x, b0, nb);
+        return const_matrix(cols_, rows, k_);
+    }
+
+    // cols_[(b, oy, ox), (ky, kx, c)] = x[b0 + b, oy*s - p + ky, ox*s - p + kx, c], zero outside the image.
+    void im2col(const Tensor& x, int b0, int nb) {
+        cols_.resize({nb * oh_ * ow_, k_});
+        float* out = cols_.ptr();
+        const Geometry g{h_, w_, c_, oh_, ow_, spec_.kernel_h, spec_.kernel_w, spec_.stride, spec_.padding};
+        // The common shapes get copies of a size known at compile time (the cnn's first layer copies 3
+        // floats per kernel row, which a runtime-sized loop handles badly).
+        if (g.kw == 3 && g.c == 1) im2col_impl<3, 1>(g, x.ptr(), b0, nb, out);
+        else if (g.kw == 3 && g.c == 16) im2col_impl<3, 16>(g, x.ptr(), b0, nb, out);
+        else if (g.kw == 3 && g.c == 32) im2col_impl<3, 32>(g, x.ptr(), b0, nb, out);
+        else im2col_impl<0, 0>(g, x.ptr(), b0, nb, out);
+    }
+
+    struct Geometry {
+        int h, w, c, oh, ow, kh, kw, s, p;
+    };
+
+    // KW and CH fix the kernel width and channel count at compile time (0: take them from g).
+    template <int KW, int CH>
+    MLSYS_NO_LIBCALL_LOOPS static void im2col_impl(const Geometry& g, const float* __restrict in, int b0, int nb,
+                                                   float* __restrict out) {
+        const int kh = g.kh, s = g.s, p = g.p, H = g.h, W = g.w, OH = g.oh, OW = g.ow;
+        const int kw = KW ? KW : g.kw;
+        const int C = CH ? CH : g.c;
+        const int seg = kw * C;
+        for (int b = b0; b < b0 + nb; ++b)
+            for (int oy = 0; oy < OH; ++oy)
+                for (int ox = 0; ox < OW; ++ox)
                     for (int ky = 0; ky < kh; ++ky) {
                         const int iy = oy * s - p + ky;
                         if (iy < 0 || iy >= H) {
-                            for (int i = 0; i < kw * C; ++i) out[i] = 0.0f;
-                            out += kw * C;
+                            for (int i = 0; i < seg; ++i) out[i] = 0.0f;
+                            out += seg;
                             continue;
                         }
                         const float* row = in + (int64_t(b) * H + iy) * W * C;
@@ -106,8 +162,8 @@ private:
                         if (ix0 >= 0 && ix0 + kw <= W) {
                             // The whole kernel row is inside the image: kw * C contiguous floats.
                             const float* src = row + int64_t(ix0) * C;
-                            for (int i = 0; i < kw * C; ++i) out[i] = src[i];
-                            out += kw * C;
+                            for (int i = 0; i < seg; ++i) out[i] = src[i];
+                            out += seg;
                             continue;
                         }
                         for (int kx = 0; kx < kw; ++kx, out += C) {
@@ -122,16 +178,18 @@ private:
                     }
     }
 
-    // The adjoint of im2col: every column entry adds its gradient back to the input pixel it came from.
-    void col2im(Tensor& dx, int n) const {
+    // The adjoint of im2col for images [b0, b0 + nb) from dcols_: every column entry adds its gradient back
+    // to the input pixel it came from.
+    MLSYS_NO_LIBCALL_LOOPS void col2im(Tensor& dx, int b0, int nb) const {
         const int kh = spec_.kernel_h, kw = spec_.kernel_w, s = spec_.stride, p = spec_.padding;
-        const int C = c_, H = h_, W = w_;  // locals: the compiler need not reload members after stores
-        dx.zero();
-        const float* __restrict src = dcols_.ptr();
+        const int C = c_, H = h_, W = w_, OH = oh_, OW = ow_;
         float* __restrict out = dx.ptr();
-        for (int b = 0; b < n; ++b)
-            for (int oy = 0; oy < oh_; ++oy)
-                for (int ox = 0; ox < ow_; ++ox)
+        const int64_t img = int64_t(H) * W * C;
+        for (int64_t i = int64_t(b0) * img; i < int64_t(b0 + nb) * img; ++i) out[i] = 0.0f;
+        const float* __restrict src = dcols_.ptr();
+        for (int b = b0; b < b0 + nb; ++b)
+            for (int oy = 0; oy < OH; ++oy)
+                for (int ox = 0; ox < OW; ++ox)
                     for (int ky = 0; ky < kh; ++ky) {
                         const int iy = oy * s - p + ky;
                         if (iy < 0 || iy >= H) {

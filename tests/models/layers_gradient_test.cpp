@@ -141,6 +141,24 @@ TEST_CASE("gradient check: conv2d with stride and padding") {
     check_gradients(*l, random_tensor({2, 3, 3, 3}, rng));
 }
 
+TEST_CASE("gradient check: conv2d over a batch processed in several cache-sized chunks") {
+    // 24x24x16 with a 3x3 kernel: each image's im2col matrix is 331 KB, more than the layer's 256 KB
+    // chunk, so the three images run as three GEMMs whose weight gradients are summed.
+    Rng rng(21);
+    LayerSpec s = spec(LayerKind::Conv2D);
+    s.filters = 4;
+    s.kernel_h = s.kernel_w = 3;
+    s.padding = 1;
+    auto l = built(s, {24, 24, 16});
+    Tensor x = random_tensor({3, 24, 24, 16}, rng), y;
+    l->forward(x, y, false);
+    auto p = l->params();
+    Tensor ref = reference::conv2d(x, *p[0].value, *p[1].value, 1, 1);
+    REQUIRE(ref.shape == y.shape);
+    for (int64_t i = 0; i < y.size(); ++i) CHECK(y[i] == doctest::Approx(ref[i]).epsilon(1e-4));
+    check_gradients(*l, x);
+}
+
 TEST_CASE("gradient check: depthwise conv2d") {
     Rng rng(3);
     LayerSpec s = spec(LayerKind::DepthwiseConv2D);
