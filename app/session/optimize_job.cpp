@@ -65,6 +65,7 @@ nlohmann::json to_json(const OptimizeRequest& r) {
                      {"prune_config", opt::to_json(r.prune_config)}, {"distill_from", r.distill_from},
                      {"distill", opt::to_json(r.distill)}, {"epochs", r.epochs}, {"learning_rate", r.learning_rate},
                      {"batch_size", r.batch_size}, {"seed", r.seed}, {"device", r.device}, {"out", r.out}};
+    if (r.teacher) j["teacher"] = r.teacher->spec().name + " (the session's model, in memory)";
     return j;
 }
 
@@ -82,7 +83,8 @@ nlohmann::json to_json(const OptimizeResult& r) {
 
 core::Result<OptimizeResult> run_optimize(const OptimizeRequest& rq, const opt::TrainProgress& progress,
                                           core::JobControl* control) {
-    const int n_actions = int(!rq.quantize.empty()) + int(rq.prune > 0) + int(!rq.distill_from.empty());
+    const bool distilling = !rq.distill_from.empty() || rq.teacher != nullptr;
+    const int n_actions = int(!rq.quantize.empty()) + int(rq.prune > 0) + int(distilling);
     if (n_actions != 1) return fail("choose exactly one of --quantize, --prune and --distill-from");
     if (rq.prune < 0 || rq.prune >= 1) return fail("--prune must be in (0, 1), got " + std::to_string(rq.prune));
     const auto status = [&](const std::string& s) {
@@ -214,8 +216,15 @@ core::Result<OptimizeResult> run_optimize(const OptimizeRequest& rq, const opt::
         res.model.emplace(std::move(*pruned));
     } else {
         res.action = "distill";
-        auto teacher = load_model_file(rq.distill_from);
-        if (!teacher) return fail("--distill-from: " + teacher.error());
+        core::Result<models::LoadedModel> teacher = fail("no teacher");
+        if (rq.teacher) {
+            auto copy = rq.teacher->clone();
+            if (!copy) return fail("the teacher: " + copy.error());
+            teacher = models::LoadedModel{std::move(*copy), nlohmann::json::object()};
+        } else {
+            teacher = load_model_file(rq.distill_from);
+            if (!teacher) return fail("--distill-from: " + teacher.error());
+        }
         VariantMetrics t = describe_float(teacher->model, "teacher", "fp32", device);
         t.accuracy = models::evaluate(teacher->model, data->test).accuracy;
         auto alone = model->clone();

@@ -56,6 +56,7 @@ struct OptimizeRequest {
     double prune = 0;                 // > 0: prune this share of weights (or channels with structured)
     models::optimize::PruneConfig prune_config;
     std::string distill_from;         // teacher model file: distill into the student
+    const models::Model* teacher = nullptr;  // or this in-memory teacher (the session's current model); wins
     models::optimize::DistillConfig distill;
     int epochs = 1;                   // distillation epochs
     double learning_rate = 3e-4;      // fine-tuning, QAT and distillation
