@@ -190,6 +190,74 @@ presets["cortex-m7"] = preset(
      "energy_pj_per_byte": sram_src(512 * 1024) + "; / 8 bytes", "kind": "on-chip SRAM"},
     [1, 1, 2], "as assets/deploy/devices.json nicla-vision: one fp32 FMA per cycle; CMSIS-NN int8 through SMLAD, two per cycle", s)
 
+# ------------------------------------------------ Cortex-M7 with its DTCM as a scratchpad (same chip as above)
+# The STM32H747's 128 KB DTCM is a tightly coupled, software-managed memory: no tags, zero wait states; the
+# MDMA stages tensors into it from the AXI SRAM. Same clock, main memory and compute as "cortex-m7", so the
+# two presets compare a cache with a scratchpad on one chip.
+s = {}
+clk = 480e6
+dtcm = 128 * 1024
+levels = [{"name": "DTCM", "kind": "scratchpad", "size_bytes": dtcm, "line_bytes": 8, "ways": 4, "replacement": "lru",
+           "write_policy": "write-back", "write_allocate": True, "hit_latency_cycles": 1, "bandwidth_bytes_per_cycle": 8,
+           "read_energy_pj": sram_pj(dtcm), "write_energy_pj": sram_pj(dtcm)}]
+s["levels[0].kind"] = ("STM32H747 reference manual (RM0399) / Arm Cortex-M7 TRM: DTCM is tightly coupled RAM the core addresses "
+                       "directly, with no cache tags; software (here the MDMA) places data in it")
+s["levels[0].size_bytes"] = "STM32H747 datasheet (DS12930): 192 KB of TCM RAM = 64 KB ITCM + 128 KB DTCM"
+s["levels[0].line_bytes"] = ("Arm Cortex-M7 TRM: the DTCM interface is two 32-bit ports (D0TCM, D1TCM) = 8 bytes per cycle; "
+                             "used as the scratchpad's port width (one access per 8-byte DMA beat)")
+s["levels[0].ways"] = "unused by a scratchpad; 4 (as the Cortex-M7 D-cache) when the level is switched to a cache"
+s["levels[0].hit_latency_cycles"] = "Arm Cortex-M7 TRM / STM32H747 datasheet: DTCM at core clock with zero wait states"
+s["levels[0].bandwidth_bytes_per_cycle"] = "Arm Cortex-M7 TRM: two 32-bit DTCM ports, 8 bytes per cycle"
+s["levels[0].read_energy_pj"] = sram_src(dtcm)
+s["levels[0].write_energy_pj"] = sram_src(dtcm)
+s["levels[0].replacement"] = "unused by a scratchpad (software decides what is resident)"
+s["levels[0].write_policy"] = "unused by a scratchpad (outputs leave by explicit DMA)"
+main = {"name": "AXI SRAM", "kind": "sram", "latency_cycles": 6, "bandwidth_bytes_per_cycle": 4.0,
+        "energy_pj_per_byte": round(sram_pj(512 * 1024) / 8, 2)}
+presets["cortex-m7-dtcm"] = preset(
+    "cortex-m7-dtcm", "Arduino Nicla Vision: STM32H747 Cortex-M7 at 480 MHz computing out of its 128 KB DTCM (a "
+    "scratchpad: tiles staged by MDMA) over the 512 KB AXI SRAM that holds tensors", clk,
+    "BOOK.md lab boards / STM32H747 datasheet: Cortex-M7 at 480 MHz", levels, main,
+    {"latency_cycles": "estimate: AXI bus at 240 MHz (half the core clock) plus arbitration, about 6 core cycles per request "
+                       "(as cortex-m7)",
+     "bandwidth_bytes_per_cycle": "STM32H747 reference manual: 64-bit AXI matrix at 240 MHz = 8 bytes per bus cycle = 4 bytes "
+                                  "per core cycle (the MDMA reads it through the same matrix)",
+     "energy_pj_per_byte": sram_src(512 * 1024) + "; / 8 bytes", "kind": "on-chip SRAM"},
+    [1, 1, 2], "as assets/deploy/devices.json nicla-vision: one fp32 FMA per cycle; CMSIS-NN int8 through SMLAD, two per cycle", s)
+
+# ---------------------------------------------------------------- TPU v1: the 24 MiB Unified Buffer
+# Jouppi et al., "In-Datacenter Performance Analysis of a Tensor Processing Unit", ISCA 2017: a 256 x 256 8-bit
+# MAC array at 700 MHz reads activations from a 24 MiB software-managed Unified Buffer; weights stream from
+# 8 GiB of DDR3 through the Weight FIFO.
+s = {}
+clk = 700e6
+JOUPPI = "Jouppi et al., 'In-Datacenter Performance Analysis of a Tensor Processing Unit', ISCA 2017"
+ub = 24 * 1024 * 1024
+levels = [{"name": "Unified Buffer", "kind": "scratchpad", "size_bytes": ub, "line_bytes": 256, "ways": 12,
+           "replacement": "lru", "write_policy": "write-back", "write_allocate": True, "hit_latency_cycles": 1,
+           "bandwidth_bytes_per_cycle": 256, "read_energy_pj": sram_pj(ub), "write_energy_pj": sram_pj(ub)}]
+s["levels[0].kind"] = JOUPPI + ": the Unified Buffer is a software-managed on-chip buffer (the host and the TPU's DMA place data)"
+s["levels[0].size_bytes"] = JOUPPI + ": 24 MiB Unified Buffer"
+s["levels[0].line_bytes"] = JOUPPI + ": the matrix unit reads a 256-byte row of the Unified Buffer per cycle (its port width)"
+s["levels[0].ways"] = "unused by a scratchpad; 12 ways (8192 sets of 256 B) when the level is switched to a cache"
+s["levels[0].hit_latency_cycles"] = "estimate: a pipelined on-chip buffer delivers one row per cycle"
+s["levels[0].bandwidth_bytes_per_cycle"] = JOUPPI + ": 256 bytes per cycle into the matrix unit (167 GiB/s at 700 MHz)"
+s["levels[0].read_energy_pj"] = sram_src(ub)
+s["levels[0].write_energy_pj"] = sram_src(ub)
+s["levels[0].replacement"] = "unused by a scratchpad (software decides what is resident)"
+s["levels[0].write_policy"] = "unused by a scratchpad (outputs leave by explicit DMA)"
+main = {"name": "DDR3", "kind": "dram", "latency_cycles": 70, "bandwidth_bytes_per_cycle": round(30 * 2**30 / clk, 2),
+        "energy_pj_per_byte": DRAM_PJ_PER_BYTE}
+presets["tpu-v1"] = preset(
+    "tpu-v1", "Google TPU v1 (2015): 256x256 int8 MAC array at 700 MHz computing out of a 24 MiB software-managed Unified "
+    "Buffer, weights from 8 GiB DDR3 at 30 GiB/s", clk, JOUPPI + ": 700 MHz clock", levels, main,
+    {"latency_cycles": "estimate: about 100 ns for a DDR3 access = 70 cycles at 700 MHz",
+     "bandwidth_bytes_per_cycle": JOUPPI + ": DDR3 weight memory 30 GiB/s / 700 MHz",
+     "energy_pj_per_byte": DRAM_SRC + " (TPU v1 used DDR3: the textbook's figure is of its era)",
+     "kind": JOUPPI + ": 8 GiB DDR3-2133"},
+    [65536, 65536, 65536], JOUPPI + ": 65,536 8-bit MACs per cycle (92 TOPS); the TPU v1 computes in int8 only, so the fp32 "
+    "and fp16 rows reuse that peak (simulate it with --precision int8)", s)
+
 # ---------------------------------------------------------------- ESP32-S3 (XIAO ESP32S3 Sense) with PSRAM
 s = {}
 clk = 240e6

@@ -235,7 +235,7 @@ core::Result<LevelConfig> parse_level_spec(const std::string& spec, const std::s
 }
 
 std::vector<std::string> hierarchy_preset_names() {
-    return {"gpu-hbm", "mobile-lpddr", "rpi4", "cortex-m7", "esp32s3", "atmega328p"};
+    return {"gpu-hbm", "mobile-lpddr", "rpi4", "cortex-m7", "cortex-m7-dtcm", "tpu-v1", "esp32s3", "atmega328p"};
 }
 
 core::Result<HierarchyConfig> load_hierarchy_preset(const std::string& name_or_path) {

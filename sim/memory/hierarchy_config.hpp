@@ -77,7 +77,7 @@ core::Status validate_hierarchy(const HierarchyConfig& c);
 // One level from cachegrind's syntax "SIZE,ASSOC,LINE[,POLICY]" (e.g. "32768,8,64,lru").
 core::Result<LevelConfig> parse_level_spec(const std::string& spec, const std::string& name);
 
-// Presets in assets/memory/<name>.json ("gpu-hbm", "mobile-lpddr", "rpi4", "cortex-m7", "esp32s3",
+// Presets in assets/memory/<name>.json ("gpu-hbm", "mobile-lpddr", "rpi4", "cortex-m7", "cortex-m7-dtcm", "tpu-v1", "esp32s3",
 // "atmega328p"), or a path to a JSON file.
 std::vector<std::string> hierarchy_preset_names();
 core::Result<HierarchyConfig> load_hierarchy_preset(const std::string& name_or_path);
