@@ -58,6 +58,44 @@ TEST_CASE("the memory workspace simulates the preset in a job and re-simulates o
     CHECK(ws->state()->study->result.options.trace.loop_order == "kmn");
 }
 
+TEST_CASE("the on-chip level switched to a scratchpad: DMA instead of misses - and the live replay agrees") {
+    HeadlessGui gui(1280, 800, "memory");
+    auto* ws = dynamic_cast<gui::MemoryWorkspace*>(gui.ui->find("memory"));
+    REQUIRE(ws != nullptr);
+    REQUIRE(frames_until(gui, [&] { return ws->state() && ws->state()->study != nullptr && !ws->state()->job; }));
+    // rpi4's 32 KB L1 becomes a 32 KB scratchpad named SPM.
+    ws->state()->settings.onchip = "scratchpad";
+    ws->resimulate();
+    REQUIRE(frames_until(gui, [&] {
+        return ws->state()->study && ws->state()->study->hierarchy.levels.front().is_scratchpad && !ws->state()->job;
+    }));
+    const auto* st = ws->state();
+    REQUIRE_MESSAGE(st->error.empty(), st->error);
+    const auto& r = st->study->result;
+    CHECK(st->study->hierarchy.levels.front().name == "SPM");
+    CHECK(r.total.levels[0].scratchpad);
+    CHECK(r.total.levels[0].misses == 0);
+    CHECK(r.total.levels[0].bytes_from_below > 0);
+    gui.frame();
+    CHECK(ws->last_layout().hierarchy.drawn());
+    // conv2d_1 replayed live: the same accesses and DMA bytes as the study.
+    std::string err;
+    REQUIRE_MESSAGE(ws->select_replay_layer(0, &err), err);
+    ws->set_replay_playing(true);
+    REQUIRE(frames_until(gui, [&] { return !ws->replay_playing(); }));
+    const auto& live = ws->replay_hierarchy()->stats();
+    CHECK(live.accesses == r.layers[0].accesses);
+    CHECK(live.levels[0].bytes_from_below == r.layers[0].stats.levels[0].bytes_from_below);
+    CHECK(live.levels[0].bytes_to_below == r.layers[0].stats.levels[0].bytes_to_below);
+    // And back to a cache: misses again.
+    ws->state()->settings.onchip = "cache";
+    ws->resimulate();
+    REQUIRE(frames_until(gui, [&] {
+        return ws->state()->study && !ws->state()->study->hierarchy.levels.front().is_scratchpad && !ws->state()->job;
+    }));
+    CHECK(ws->state()->study->result.total.levels[0].misses > 0);
+}
+
 TEST_CASE("the memory screenshot shows the hierarchy and the charts") {
     ScreenshotRequest req;
     req.workspace = "memory";

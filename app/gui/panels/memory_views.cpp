@@ -107,7 +107,8 @@ void MemoryWorkspace::draw_hierarchy(GuiContext& ctx, const session::MemoryStudy
                               "(latency of every access, or the busiest link's bytes / bandwidth), summed.");
     ImGui::SameLine(0, 30);
     metric_value("DRAM traffic", bytes_text(double(r.total.main.bytes_read + r.total.main.bytes_written)).c_str(),
-                 "Bytes moved between the last cache level and main memory: line fills and dirty write-backs.");
+                 "Bytes moved between the last on-chip level and main memory: line fills and dirty write-backs, or a "
+                 "scratchpad's DMA transfers.");
     ImGui::SameLine(0, 30);
     std::snprintf(buf, sizeof buf, "%.3g", double(r.total.accesses));
     metric_value("accesses", buf, "Loads and stores the loop nests issue (split at line boundaries).");
@@ -134,7 +135,8 @@ void MemoryWorkspace::draw_hierarchy(GuiContext& ctx, const session::MemoryStudy
             const auto& lc = m->hierarchy.levels[i];
             const auto& ls = boxes.levels[i];
             std::snprintf(line1, sizeof line1, "%s %s", lc.name.c_str(), bytes_text(double(lc.size_bytes)).c_str());
-            std::snprintf(line2, sizeof line2, "hit %.1f%%", 100 * ls.hit_rate());
+            if (lc.is_scratchpad) std::snprintf(line2, sizeof line2, "scratchpad, DMA %s", bytes_text(double(ls.bytes_from_below)).c_str());
+            else std::snprintf(line2, sizeof line2, "hit %.1f%%", 100 * ls.hit_rate());
             std::snprintf(line3, sizeof line3, "%s", energy_text(ls.energy_pj).c_str());
         } else {
             std::snprintf(line1, sizeof line1, "%s", m->hierarchy.main.name.c_str());
@@ -150,7 +152,16 @@ void MemoryWorkspace::draw_hierarchy(GuiContext& ctx, const session::MemoryStudy
         ImGui::SetCursorScreenPos(a);
         ImGui::InvisibleButton(is_main ? "##main" : ("##lvl" + std::to_string(i)).c_str(), ImVec2(bw, std::max(1.0f, bh)));
         if (ImGui::IsItemHovered()) {
-            if (!is_main) {
+            if (!is_main && m->hierarchy.levels[i].is_scratchpad) {
+                const auto& ls = boxes.levels[i];
+                ImGui::SetTooltip("%s (scratchpad): %lld accesses, all hits - software staged the data, so there are no tags "
+                                  "and no misses.\nDMA: %s in, %s out in %lld transfers from the level below; %.4g stall "
+                                  "cycles waiting for them%s.",
+                                  m->hierarchy.levels[i].name.c_str(), static_cast<long long>(ls.reads + ls.writes),
+                                  bytes_text(double(ls.bytes_from_below)).c_str(), bytes_text(double(ls.bytes_to_below)).c_str(),
+                                  static_cast<long long>(ls.dma_transfers), boxes.stall_cycles,
+                                  m->settings.double_buffer ? " (double-buffered: transfers overlap the previous tile)" : "");
+            } else if (!is_main) {
                 const auto& ls = boxes.levels[i];
                 ImGui::SetTooltip("%s: %lld accesses, %lld hits, %lld misses (%lld compulsory, %lld capacity, %lld conflict),\n"
                                   "%lld evictions (%lld dirty write-backs). Compulsory: first touch; capacity: a fully "

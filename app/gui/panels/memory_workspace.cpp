@@ -136,6 +136,7 @@ bool MemoryWorkspace::select_replay_layer(int layer, std::string* error) {
         if (error) *error = o.error();
         return false;
     }
+    o->trace = sim::trace_options_for(m->hierarchy, o->trace);  // a scratchpad: the staged trace with its DMAs
     const int64_t n = sim::count_layer_accesses(m->workload.layers[size_t(layer)], o->trace);
     constexpr int64_t kMaxAnimated = 20'000'000;
     if (n > kMaxAnimated) {
@@ -147,6 +148,7 @@ bool MemoryWorkspace::select_replay_layer(int layer, std::string* error) {
     sim::generate_layer_trace(m->workload, size_t(layer), o->trace, sim::AddressMap{}, sink);
     replay_trace_ = std::move(sink.entries);
     replay_h_ = std::make_unique<sim::Hierarchy>(m->hierarchy, true);
+    replay_h_->set_double_buffer(o->trace.double_buffer);
     replay_layer_ = layer;
     return true;
 }
@@ -154,9 +156,21 @@ bool MemoryWorkspace::select_replay_layer(int layer, std::string* error) {
 void MemoryWorkspace::replay_step(int64_t accesses) {
     if (!replay_h_) return;
     const size_t end = std::min(replay_trace_.size(), replay_pos_ + size_t(std::max<int64_t>(0, accesses)));
+    std::vector<sim::DmaRun> runs;
     for (; replay_pos_ < end; ++replay_pos_) {
         const auto& e = replay_trace_[replay_pos_];
-        replay_h_->access(e.addr, e.size, e.is_write);
+        if (e.kind == 0) {
+            replay_h_->access(e.addr, e.size, e.is_write);
+            continue;
+        }
+        // A DMA descriptor: its runs follow one another (kind 1 starts it).
+        runs.clear();
+        runs.push_back({e.addr, e.size});
+        while (replay_pos_ + 1 < replay_trace_.size() && replay_trace_[replay_pos_ + 1].kind == 2) {
+            ++replay_pos_;
+            runs.push_back({replay_trace_[replay_pos_].addr, replay_trace_[replay_pos_].size});
+        }
+        replay_h_->dma(runs, !e.is_write);
     }
 }
 
@@ -180,11 +194,17 @@ bool MemoryWorkspace::start_demo(GuiContext& ctx, const std::string& name, std::
         state_->settings.workload = "cnn";
         state_->settings.levels = {"4096,4,64", "65536,8,64"};
         state_->settings.tile_m = state_->settings.tile_n = state_->settings.tile_k = 16;
+    } else if (name == "scratchpad") {  // cnn on the Cortex-M7 computing out of its DTCM
+        use_current_model_ = false;
+        state_->settings.workload = "cnn";
+        state_->settings.hierarchy = "cortex-m7-dtcm";
+        state_->settings.levels.clear();
+        state_->settings.onchip = "preset";
     } else if (name == "cnn" || name == "mlp") {
         use_current_model_ = false;
         state_->settings.workload = name;
     } else {
-        error = "the Memory workspace has the demos cnn, mlp and tiling";
+        error = "the Memory workspace has the demos cnn, mlp, tiling and scratchpad";
         return false;
     }
     dirty_ = true;
@@ -239,13 +259,32 @@ void MemoryWorkspace::draw_settings(GuiContext& ctx, float w, float h) {
     }
     ImGui::Separator();
     ImGui::TextUnformatted("Hierarchy");
-    std::string hier = s.hierarchy;
-    static const char* kHier[] = {"gpu-hbm", "mobile-lpddr", "rpi4", "cortex-m7", "esp32s3", "atmega328p"};
-    if (combo("preset##hier", hier, kHier, "A device's caches and main memory with a cited source for every number "
-                                        "(docs/MEMORY.md). Editing a level below replaces the preset's levels.")) {
-        s.hierarchy = hier;
-        s.levels.clear();
-        changed = true;
+    if (ImGui::BeginCombo("preset##hier", s.hierarchy.c_str())) {
+        for (const auto& name : sim::hierarchy_preset_names())
+            if (ImGui::Selectable(name.c_str(), s.hierarchy == name) && s.hierarchy != name) {
+                s.hierarchy = name;
+                s.levels.clear();
+                s.onchip = "preset";
+                s.scratchpad_bytes = 0;
+                changed = true;
+            }
+        ImGui::EndCombo();
+    }
+    metric_tooltip("A device's caches (or scratchpad) and main memory with a cited source for every number "
+                   "(docs/MEMORY.md). Editing a level below replaces the preset's levels.");
+    // The on-chip level: a hardware-managed cache or a software-managed scratchpad.
+    {
+        static const char* kOnchip[] = {"preset", "cache", "scratchpad"};
+        std::string oc = s.onchip;
+        ImGui::SetNextItemWidth(w * 0.5f);
+        if (combo("on-chip level", oc, kOnchip,
+                  "The innermost level as the preset has it, or forced to a cache (tags, misses, replacement: the "
+                  "hardware decides what stays) or a scratchpad (no tags, no misses: the loop nest copies each tile in "
+                  "by DMA, computes on it, and writes its outputs back once, like a TPU's unified buffer or an MCU's "
+                  "TCM). A tiling that does not fit the scratchpad is refused; tiles left at 0 are chosen to fit.")) {
+            s.onchip = oc;
+            changed = true;
+        }
     }
     // Level editor over the resolved levels.
     auto resolved = session::resolve_hierarchy(s);
@@ -256,6 +295,23 @@ void MemoryWorkspace::draw_settings(GuiContext& ctx, float w, float h) {
     for (size_t i = 0; i < levels.size(); ++i) {
         sim::LevelConfig& l = levels[i];
         ImGui::PushID(int(i));
+        if (l.is_scratchpad) {
+            ImGui::Text("%s (scratchpad)", l.name.c_str());
+            int kb = int(l.size_bytes / 1024);
+            ImGui::SetNextItemWidth(w * 0.45f);
+            if (ImGui::InputInt("KB", &kb, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue) && kb > 0) {
+                s.onchip = "scratchpad";
+                s.scratchpad_bytes = int64_t(kb) * 1024;
+                changed = true;
+            }
+            metric_tooltip("Scratchpad capacity: every GEMM tile (A + B + C, twice when double-buffered) and every "
+                           "streamed band must fit in it.");
+            changed |= ImGui::Checkbox("double buffer", &s.double_buffer);
+            metric_tooltip("Two buffers per operand: the next tile's DMA runs while the current tile computes, so the "
+                           "transfer hides behind compute (fewer stall cycles) at the price of half the usable capacity.");
+            ImGui::PopID();
+            continue;
+        }
         ImGui::Text("%s", l.name.c_str());
         int kb = int(l.size_bytes / 1024);
         ImGui::SetNextItemWidth(w * 0.45f);
@@ -304,6 +360,11 @@ void MemoryWorkspace::draw_settings(GuiContext& ctx, float w, float h) {
         changed = true;
     }
     if (levels_changed) {
+        // The level specs are caches; a scratchpad innermost level stays one through the on-chip setting.
+        if (!levels.empty() && levels.front().is_scratchpad) {
+            s.onchip = "scratchpad";
+            s.scratchpad_bytes = levels.front().size_bytes;
+        }
         s.levels.clear();
         for (const auto& l : levels) s.levels.push_back(level_spec(l));
         changed = true;
