@@ -68,6 +68,42 @@ TEST_CASE("memsim on the mlp workload writes a Run with a per-layer CSV") {
     CHECK(json::parse(a.out)["layers"][1]["accesses"] == 2 * 100352 + 128);
 }
 
+TEST_CASE("memsim on the DTCM scratchpad preset: per-layer DMA bytes by hand in the table and the JSON") {
+    const auto dir = fresh("memsim_spm");
+    const std::string base = std::string(MLSYS_EXE) + " memsim --workload cnn --hierarchy cortex-m7-dtcm --runs " + (dir / "runs").string();
+    auto r = test::run_command(base + " --json", dir);
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    json j = json::parse(r.out);
+    REQUIRE(j["layers"].size() == 11);
+    // dense_1 (1568 -> 64, fp32) on 128 KB: untiled it needs (1568 + 1568 x 64 + 64) x 4 B = 407,936 B, so k is
+    // halved twice to 392 ((392 + 392 x 64 + 64) x 4 = 102,176 B fits). Every A and W element comes in once:
+    // (1568 + 1568 x 64) x 4 = 407,680 B; the 64 outputs go out once: 256 B.
+    const json& d1 = j["layers"][7];
+    CHECK(d1["name"] == "dense_1");
+    CHECK(d1["tiles"] == json::array({1, 64, 392}));
+    const json& spm = d1["stats"]["levels"][0];
+    CHECK(spm["kind"] == "scratchpad");
+    CHECK(spm["dma_in_bytes"] == 407680);
+    CHECK(spm["dma_out_bytes"] == 256);
+    CHECK(spm["misses"] == 0);
+    CHECK(spm["hits"] == d1["accesses"]);
+    CHECK(d1["stats"]["main"]["bytes_read"] == 407680);
+    // dense_2 (64 -> 10) fits untiled: (64 + 640) x 4 = 2,816 B in, 40 B out.
+    CHECK(j["layers"][9]["stats"]["levels"][0]["dma_in_bytes"] == 2816);
+    CHECK(j["layers"][9]["stats"]["levels"][0]["dma_out_bytes"] == 40);
+    CHECK(j["total"]["levels"][0]["kind"] == "scratchpad");
+    auto t = test::run_command(base, dir);
+    REQUIRE(t.exit_code == 0);
+    CHECK(t.out.find("DTCM in") != std::string::npos);
+    CHECK(t.out.find("DTCM (scratchpad") != std::string::npos);
+    // A given tiling that does not fit a 1 KB scratchpad is refused, naming the size.
+    auto bad = test::run_command(std::string(MLSYS_EXE) + " memsim --workload mlp --hierarchy cortex-m7 --scratchpad 1024 --tile 64,64,64",
+                                 dir);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("size_bytes is 1024") != std::string::npos);
+    CHECK(bad.err.find("tile 1,64,64") != std::string::npos);
+}
+
 TEST_CASE("memsim refuses bad input with exit code 2 and the field named") {
     const auto dir = fresh("memsim_bad");
     const std::string exe = std::string(MLSYS_EXE) + " memsim --runs " + (dir / "runs").string();

@@ -279,4 +279,28 @@ TEST_CASE("scratchpad levels: only innermost - and the port width must divide th
     CHECK(st2.error().find("levels[0].size_bytes") != std::string::npos);
 }
 
+TEST_CASE("scratchpad presets: the Cortex-M7 DTCM and the TPU v1 Unified Buffer") {
+    auto m7 = load_hierarchy_preset("cortex-m7-dtcm");
+    REQUIRE_MESSAGE(m7.ok(), m7.error());
+    REQUIRE(m7->levels.size() == 1u);
+    CHECK(m7->levels[0].is_scratchpad);
+    CHECK(m7->levels[0].size_bytes == 128 * 1024);  // STM32H747: 128 KB DTCM
+    CHECK(m7->levels[0].line_bytes == 8);           // two 32-bit TCM ports
+    // Horowitz log-interpolated between 32 KB 20 pJ and 1 MB 100 pJ: 20 x 5^(2/5) = 38.07 pJ.
+    CHECK(m7->levels[0].read_energy_pj == doctest::Approx(38.1));
+    CHECK(m7->sources.count("levels[0].kind") == 1);
+    auto tpu = load_hierarchy_preset("tpu-v1");
+    REQUIRE_MESSAGE(tpu.ok(), tpu.error());
+    CHECK(tpu->levels[0].is_scratchpad);
+    CHECK(tpu->levels[0].size_bytes == 24 * 1024 * 1024);
+    CHECK(tpu->peak_macs_per_cycle_int8 == 65536);  // 256 x 256
+    CHECK(tpu->clock_hz == 700e6);
+    CHECK(tpu->main.bandwidth_bytes_per_cycle == doctest::Approx(30.0 * 1073741824.0 / 700e6).epsilon(0.001));
+    // Switched to a cache, both keep a valid geometry.
+    for (auto c : {*m7, *tpu}) {
+        c.levels[0].is_scratchpad = false;
+        CHECK(validate_hierarchy(c).ok());
+    }
+}
+
 TEST_SUITE_END();
