@@ -262,6 +262,7 @@ json study_summary(const MemoryStudy& m) {
     const auto& r = m.result;
     json layers = json::array();
     int64_t l1_misses = 0;
+    const bool spm = !m.hierarchy.levels.empty() && m.hierarchy.levels.front().is_scratchpad;
     for (const auto& l : r.layers) {
         const int64_t mb = l.stats.main.bytes_read + l.stats.main.bytes_written;
         const int64_t misses = l.stats.levels.empty() ? 0 : l.stats.levels[0].misses;
@@ -275,6 +276,10 @@ json study_summary(const MemoryStudy& m) {
                           {"main_bytes", mb},
                           {"compute_energy_uj", l.compute_energy_pj * 1e-6},
                           {"movement_energy_uj", l.movement_energy_pj() * 1e-6},
+                          {"stall_cycles", l.stats.stall_cycles},
+                          {"dma_in_bytes", spm ? l.stats.levels[0].bytes_from_below : 0},
+                          {"dma_out_bytes", spm ? l.stats.levels[0].bytes_to_below : 0},
+                          {"tiles", {l.tile_m, l.tile_n, l.tile_k}},
                           {"intensity", l.roofline.intensity},
                           {"measured_intensity", l.roofline.measured_intensity},
                           {"attainable_gflops", l.roofline.attainable_flops_per_s * 1e-9},
@@ -291,6 +296,10 @@ json study_summary(const MemoryStudy& m) {
             {"l1_misses", l1_misses},
             {"l1_hit_rate", r.total.levels.empty() ? 0.0 : r.total.levels[0].hit_rate()},
             {"main_bytes", r.total.main.bytes_read + r.total.main.bytes_written},
+            {"onchip", m.hierarchy.levels.empty() ? "none" : spm ? "scratchpad" : "cache"},
+            {"dma_in_bytes", spm ? r.total.levels[0].bytes_from_below : 0},
+            {"dma_out_bytes", spm ? r.total.levels[0].bytes_to_below : 0},
+            {"stall_cycles", r.total.stall_cycles},
             {"compute_energy_uj", r.compute_energy_pj * 1e-6},
             {"movement_energy_uj", r.total.memory_energy_pj() * 1e-6},
             {"movement_share", r.movement_share()},
