@@ -232,14 +232,23 @@ json to_json(const MemoryStudy& m) {
 std::string layers_csv(const MemoryStudy& m) {
     std::ostringstream out;
     out << "layer,type,macs,accesses";
-    for (const auto& l : m.hierarchy.levels) out << "," << l.name << "_hits," << l.name << "_misses," << l.name << "_energy_pj";
-    out << ",main_bytes_read,main_bytes_written,main_energy_pj,compute_energy_pj,movement_energy_pj,cycles,intensity,memory_bound\n";
+    // A scratchpad level adds its DMA bytes and the layer's tiles; every row ends with its stall cycles.
+    for (const auto& l : m.hierarchy.levels) {
+        out << "," << l.name << "_hits," << l.name << "_misses," << l.name << "_energy_pj";
+        if (l.is_scratchpad) out << "," << l.name << "_dma_in_bytes," << l.name << "_dma_out_bytes,tile_m,tile_n,tile_k";
+    }
+    out << ",main_bytes_read,main_bytes_written,main_energy_pj,compute_energy_pj,movement_energy_pj,cycles,intensity,memory_bound,"
+           "stall_cycles\n";
     for (const auto& l : m.result.layers) {
         out << l.name << "," << l.type << "," << l.macs << "," << l.accesses;
-        for (const auto& s : l.stats.levels) out << "," << s.hits << "," << s.misses << "," << s.energy_pj;
+        for (const auto& s : l.stats.levels) {
+            out << "," << s.hits << "," << s.misses << "," << s.energy_pj;
+            if (s.scratchpad)
+                out << "," << s.bytes_from_below << "," << s.bytes_to_below << "," << l.tile_m << "," << l.tile_n << "," << l.tile_k;
+        }
         out << "," << l.stats.main.bytes_read << "," << l.stats.main.bytes_written << "," << l.stats.main.energy_pj << ","
             << l.compute_energy_pj << "," << l.movement_energy_pj() << "," << l.cycles() << "," << l.roofline.intensity << ","
-            << (l.roofline.memory_bound ? 1 : 0) << "\n";
+            << (l.roofline.memory_bound ? 1 : 0) << "," << l.stats.stall_cycles << "\n";
     }
     return out.str();
 }

@@ -92,6 +92,9 @@ TEST_CASE("memsim on the DTCM scratchpad preset: per-layer DMA bytes by hand in 
     CHECK(j["layers"][9]["stats"]["levels"][0]["dma_in_bytes"] == 2816);
     CHECK(j["layers"][9]["stats"]["levels"][0]["dma_out_bytes"] == 40);
     CHECK(j["total"]["levels"][0]["kind"] == "scratchpad");
+    const std::string csv = test::slurp(std::filesystem::path(j["run_dir"].get<std::string>()) / "artifacts" / "layers.csv");
+    CHECK(csv.rfind("layer,type,macs,accesses,DTCM_hits,DTCM_misses,DTCM_energy_pj,DTCM_dma_in_bytes,DTCM_dma_out_bytes,tile_m", 0) == 0);
+    CHECK(csv.find("\ndense_1,dense,100352,") != std::string::npos);
     auto t = test::run_command(base, dir);
     REQUIRE(t.exit_code == 0);
     CHECK(t.out.find("DTCM in") != std::string::npos);

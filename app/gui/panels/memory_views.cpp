@@ -61,7 +61,11 @@ void MemoryWorkspace::rebuild_views(const session::MemoryStudy& m) {
         for (size_t k = 0; k < l.stats.levels.size(); ++k) energy_by_level_[k + 1][j] = float(l.stats.levels[k].energy_pj * 1e-6);
         energy_by_level_.back()[j] = float(l.stats.main.energy_pj * 1e-6);
         dram_kb_.push_back(float(double(l.stats.main.bytes_read + l.stats.main.bytes_written) / 1e3));
-        l1_misses_k_.push_back(l.stats.levels.empty() ? 0.0f : float(double(l.stats.levels[0].misses) / 1e3));
+        // A scratchpad never misses: its second bar is the cycles spent waiting for DMA instead.
+        const bool spm = !l.stats.levels.empty() && l.stats.levels[0].scratchpad;
+        l1_misses_k_.push_back(l.stats.levels.empty() ? 0.0f
+                               : spm                  ? float(l.stats.stall_cycles / 1e3)
+                                                      : float(double(l.stats.levels[0].misses) / 1e3));
         if (l.roofline.intensity > 0) {
             point_x_.push_back(float(l.roofline.intensity));
             point_y_.push_back(float(l.roofline.attainable_flops_per_s * 1e-9));
@@ -293,7 +297,14 @@ void MemoryWorkspace::draw_traffic(GuiContext&, const session::MemoryStudy* m, f
     spec.size = ImVec2(w, h - 4);
     spec.categories = &layer_names_;
     spec.value_label = "KB / thousand misses";
-    BarSeries s[2] = {{"DRAM KB", dram_kb_.data(), 0}, {"L1 misses (k)", l1_misses_k_.data(), 0}};
+    const bool spm = m && !m->hierarchy.levels.empty() && m->hierarchy.levels.front().is_scratchpad;
+    if (spm) {
+        spec.help = "DRAM bytes each layer moves (the scratchpad's DMA in and out, KB) and the cycles it stalls waiting for "
+                    "those transfers (thousands). A scratchpad has no misses; tiling decides the traffic, double "
+                    "buffering hides the stalls.";
+        spec.value_label = "KB / thousand cycles";
+    }
+    BarSeries s[2] = {{"DRAM KB", dram_kb_.data(), 0}, {spm ? "DMA stall (k cycles)" : "L1 misses (k)", l1_misses_k_.data(), 0}};
     bar_chart("##traffic", spec, s, m ? 2 : 0);
     ImGui::EndChild();
     layout_.traffic = {p0, ImVec2(p0.x + w, p0.y + h)};
