@@ -201,7 +201,8 @@ core::Result<MemoryStudy> run_memory_study(const MemorySettings& s, core::JobCon
     // Refuse a replay that would take minutes; analytic mode is the answer for big models.
     if (o->mode == sim::MemsimMode::Replay) {
         int64_t n = 0;
-        for (const auto& l : w->layers) n += sim::count_layer_accesses(l, o->trace);
+        const sim::TraceOptions t = sim::trace_options_for(*h, o->trace);  // a scratchpad's chosen tiles
+        for (const auto& l : w->layers) n += sim::count_layer_accesses(l, t);
         constexpr int64_t kLimit = 2'000'000'000;
         if (n > kLimit)
             return fail("the trace has " + std::to_string(n) + " accesses (more than 2e9): use --mode analytic for this model");

@@ -57,4 +57,41 @@ TEST_CASE("memsim action and memory section refuse bad parameters by name") {
     CHECK(r.error().find("nope: unknown memory setting") != std::string::npos);
 }
 
+TEST_CASE("memory settings: the on-chip level as a cache or a scratchpad - and refusals by name") {
+    session::MemorySettings m;
+    m.hierarchy = "rpi4";
+    // rpi4's 32 KB L1 as a 16 KB scratchpad: renamed SPM, the L2 and DRAM stay.
+    REQUIRE(session::apply_json(m, json{{"onchip", "scratchpad"}, {"scratchpad_bytes", 16384}, {"double_buffer", true}}).ok());
+    auto h = session::resolve_hierarchy(m);
+    REQUIRE_MESSAGE(h.ok(), h.error());
+    CHECK(h->levels[0].is_scratchpad);
+    CHECK(h->levels[0].name == "SPM");
+    CHECK(h->levels[0].size_bytes == 16384);
+    CHECK_FALSE(h->levels[1].is_scratchpad);
+    auto o = session::resolve_memsim_options(m);
+    REQUIRE(o.ok());
+    CHECK(o->trace.double_buffer);
+    // The DTCM preset forced back to a cache keeps its 128 KB with a valid geometry.
+    session::MemorySettings d;
+    d.hierarchy = "cortex-m7-dtcm";
+    d.onchip = "cache";
+    auto dc = session::resolve_hierarchy(d);
+    REQUIRE_MESSAGE(dc.ok(), dc.error());
+    CHECK_FALSE(dc->levels[0].is_scratchpad);
+    CHECK(dc->levels[0].size_bytes == 131072);
+    // Refusals: an unknown kind, a negative size, and a hierarchy with no on-chip level.
+    session::MemorySettings bad = m;
+    auto st = session::apply_json(bad, json{{"onchip", "tcm"}});
+    REQUIRE_FALSE(st.ok());
+    CHECK(st.error().find("onchip") != std::string::npos);
+    CHECK(bad.onchip == "scratchpad");  // unchanged
+    CHECK_FALSE(session::apply_json(bad, json{{"scratchpad_bytes", -1}}).ok());
+    session::MemorySettings uno;
+    uno.hierarchy = "atmega328p";
+    uno.onchip = "scratchpad";
+    auto nu = session::resolve_hierarchy(uno);
+    REQUIRE_FALSE(nu.ok());
+    CHECK(nu.error().find("onchip: atmega328p has no on-chip level") != std::string::npos);
+}
+
 TEST_SUITE_END();
