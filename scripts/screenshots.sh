@@ -28,6 +28,9 @@ shot train-fashion --workspace train --demo fashion --frames 150
 shot accelerator --workspace accelerator --demo play --frames 90
 # Deploy: the untrained preset (no model in a fresh session, as the toolbar says) with the live offload measured.
 shot deploy --workspace deploy --demo offload --frames 240
+# Optimize: the int8-prune demo trains the cnn briefly, adds int8 and 50%-pruned variants and measures the
+# original's per-layer sensitivity; --job-progress 1 waits for the whole demo.
+shot optimize --workspace optimize --demo int8-prune --frames 10 --job-progress 1
 # Faults: the cnn demo trains for one epoch, then sweeps BER 1e-7..1e-3 and maps layer x bit vulnerability.
 shot faults --workspace faults --demo cnn --frames 700
 for ws in memory board labs; do

@@ -35,6 +35,13 @@ const std::vector<WorkspaceInfo>& planned() {
          "what fits, latency, energy per inference, battery life, cost and privacy; find the best split point "
          "between device and cloud for each network link, and measure a real offload over the network beside "
          "the estimate."},
+        {"optimize", "Optimize", "◆", 45,
+         "Make the current model smaller and faster and measure what it costs: quantize to int8 or int4 "
+         "(integer-only) or to fp16, bf16 and fp8, prune weights or whole channels with fine-tuning, or distill it "
+         "into a smaller student. Every variant is measured on the real test set beside the original — accuracy, "
+         "weight bytes, MACs and estimated latency on a device — in a table and a Pareto chart, with per-layer "
+         "weight histograms before and after and per-layer sensitivity. Each variant is a Run and can become the "
+         "current model."},
         {"faults", "Faults", "⚡", 50,
          "Break the trained model on purpose: bit flips, stuck-at bits and faulty processing elements in "
          "weights, activations and accelerator buffers, run as seeded statistical campaigns on the real test "

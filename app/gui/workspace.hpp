@@ -69,7 +69,7 @@ struct WorkspaceEntry {
     bool is_registered = false;
 };
 
-// The planned workspaces (Train, Memory, Accelerator, Deploy, Faults, Board, Labs, Runs) merged with the
+// The planned workspaces (Train, Memory, Accelerator, Deploy, Optimize, Faults, Board, Labs, Runs) merged with the
 // registered ones, sorted by order then id.
 std::vector<WorkspaceEntry> workspace_catalog();
 

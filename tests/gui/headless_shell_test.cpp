@@ -16,13 +16,13 @@ using namespace mlsys::gui;
 
 TEST_SUITE_BEGIN("gui.shell");
 
-TEST_CASE("the sidebar lists Train Memory Accelerator Deploy Faults Board Labs Runs in that order") {
+TEST_CASE("the sidebar lists Train Memory Accelerator Deploy Optimize Faults Board Labs Runs in that order") {
     std::vector<std::string> ids;
     for (const WorkspaceEntry& e : workspace_catalog()) ids.push_back(e.info.id);
-    REQUIRE(ids.size() >= 8);
-    const std::vector<std::string> planned = {"train", "memory", "accelerator", "deploy",
+    REQUIRE(ids.size() >= 9);
+    const std::vector<std::string> planned = {"train", "memory", "accelerator", "deploy", "optimize",
                                               "faults", "board",  "labs",        "runs"};
-    CHECK(std::vector<std::string>(ids.begin(), ids.begin() + 8) == planned);
+    CHECK(std::vector<std::string>(ids.begin(), ids.begin() + 9) == planned);
     std::set<std::string> unique(ids.begin(), ids.end());
     CHECK(unique.size() == ids.size());
     for (const WorkspaceEntry& e : workspace_catalog()) {

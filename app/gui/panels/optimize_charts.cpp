@@ -151,16 +151,29 @@ void OptimizeWorkspace::draw_histograms(GuiContext& ctx, session::OptimizeWorksp
     metric_tooltip("Logarithmic count axis: pruning piles thousands of weights into the zero bin, which would flatten "
                    "the rest on a linear axis.");
     const bool is_original = v && v->metrics.is_original;
+    if (ha && ha->zeros > 0) {
+        int64_t n = 0;
+        for (int64_t c : ha->counts) n += c;
+        ImGui::SameLine(0, 8 * sc);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.text_dim), "%.0f%% zero", n ? 100.0 * double(ha->zeros) / double(n) : 0.0);
+        metric_tooltip("The share of this layer's weights that are exactly zero: pruned (magnitude pruning keeps them at "
+                       "zero through fine-tuning) or rounded to the zero code.");
+    }
     ImGui::PopFont();
 
+    // Steps: each bin as a flat segment over its edges, so a bin that holds thousands (pruning's zero bin)
+    // reads as a bar rather than a spike between its neighbours.
     std::vector<float> x, yb, ya;
     if (ha) {
         const int n = static_cast<int>(ha->counts.size());
-        for (int i = 0; i < n; ++i) {
-            x.push_back(ha->lo + (ha->hi - ha->lo) * (static_cast<float>(i) + 0.5f) / static_cast<float>(n));
-            ya.push_back(static_cast<float>(ha->counts[size_t(i)]));
-            yb.push_back(hb && hb->counts.size() == ha->counts.size() ? static_cast<float>(hb->counts[size_t(i)]) : 0.0f);
-        }
+        const bool same_bins = hb && hb->counts.size() == ha->counts.size();
+        for (int i = 0; i < n; ++i)
+            for (int edge = 0; edge < 2; ++edge) {
+                x.push_back(ha->lo + (ha->hi - ha->lo) * static_cast<float>(i + edge) / static_cast<float>(n));
+                ya.push_back(static_cast<float>(ha->counts[size_t(i)]));
+                yb.push_back(same_bins ? static_cast<float>(hb->counts[size_t(i)]) : 0.0f);
+            }
     }
     PlotSpec spec;
     spec.title = "Weights";
@@ -171,6 +184,18 @@ void OptimizeWorkspace::draw_histograms(GuiContext& ctx, session::OptimizeWorksp
     spec.x = AxisSpec{"weight value", false, AxisFit::Tight};
     spec.x.format = "%.4f";
     spec.y = AxisSpec{"weights per bin", histogram_log_, AxisFit::Nice};
+    if (histogram_log_ && !x.empty()) {
+        // Empty bins sit just below the axis (clipped) so every step keeps its sides on the log axis.
+        float top = 1;
+        for (size_t i = 0; i < x.size(); ++i) {
+            top = std::max({top, ya[i], yb[i]});
+            ya[i] = std::max(ya[i], 0.5f);
+            yb[i] = std::max(yb[i], 0.5f);
+        }
+        spec.y.fit = AxisFit::Fixed;
+        spec.y.lo = 1;
+        spec.y.hi = std::pow(10.0, std::ceil(std::log10(double(top) * 1.5)));
+    }
     spec.y.format = "%.0f";
     spec.legend = true;
     spec.empty_text = "Select a variant in the table";

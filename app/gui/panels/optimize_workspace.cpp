@@ -14,15 +14,7 @@
 
 namespace mlsys::gui {
 
-MLSYS_GUI_WORKSPACE((WorkspaceInfo{"optimize", "Optimize", "◆", 45,
-                                   "Make the current model smaller and faster and measure what it costs: quantize to int8 "
-                                   "or int4 (integer-only) or to fp16, bf16 and fp8, prune weights or whole channels with "
-                                   "fine-tuning, or distill it into a smaller student. Every variant is measured on the "
-                                   "real test set beside the original — accuracy, weight bytes, MACs and estimated "
-                                   "latency on a device — in a table and a Pareto chart, with per-layer weight histograms "
-                                   "before and after and per-layer sensitivity. Each variant is a Run and can become "
-                                   "the current model."}),
-                    OptimizeWorkspace);
+MLSYS_GUI_WORKSPACE((WorkspaceInfo{"optimize", "", "", 0, ""}), OptimizeWorkspace);
 
 OptimizeWorkspace::OptimizeWorkspace() : state_(std::make_unique<session::OptimizeWorkspaceState>()) {}
 OptimizeWorkspace::~OptimizeWorkspace() = default;  // the state's jobs cancel and join
@@ -146,7 +138,9 @@ bool OptimizeWorkspace::start_demo(GuiContext& ctx, const std::string& name, std
     // Small enough to finish in seconds: calibration and fine-tuning on 3,000 images, accuracy on 1,000.
     s.train_limit = 3000;
     s.test_limit = 1000;
-    s.sensitivity_limit = 300;
+    s.sensitivity_limit = 500;
+    s.sensitivity_bits = 2;  // ternary weights in one layer at a time: the layers differ clearly
+    s.sensitivity_prune = 0;
     demo_stage_ = DemoStage::Training;
     if (!ctx.session->has_model() && !train_briefly(ctx, &error)) return false;
     return true;
