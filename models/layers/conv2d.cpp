@@ -1,8 +1,10 @@
 // Conv2D over NHWC with HWIO weights: im2col into an (images·OH·OW) x (KH·KW·C) matrix and one GEMM per
 // chunk of a few images (a 1x1, stride-1, unpadded convolution uses the input directly). Backward: dW = Σ
-// colsᵀ·dY over the chunks, dcols = dY·Wᵀ, col2im. The naive loops it must agree with are in reference_ops.cpp.
+// colsᵀ·dY over the chunks, dcols = dY·Wᵀ, col2im. The GEMMs run on the vector kernels of
+// models/tensor/gemm.hpp, or Eigen on CPUs without them. The naive loops it must agree with are in reference_ops.cpp.
 #include "models/layers/layer_kinds.hpp"
 #include "models/tensor/eigen_views.hpp"
+#include "models/tensor/gemm.hpp"
 
 #include <algorithm>
 #include <utility>
@@ -55,17 +57,19 @@ public:
         const int F = spec_.filters;
         const int64_t img_rows = int64_t(oh_) * ow_;
         y.resize({n, oh_, ow_, F});
-        ConstMatrixMap W = const_matrix(weight_, k_, F);
+        const float* bias = spec_.use_bias ? bias_.ptr() : nullptr;
         const int chunk = chunk_images();
         for (int b0 = 0; b0 < n; b0 += chunk) {
             const int nb = std::min(chunk, n - b0);
             const int64_t rows = nb * img_rows;
-            MatrixMap Y(y.ptr() + b0 * img_rows * F, rows, F);
-            // The bias first and the product added to it: one pass over Y instead of Eigen zeroing it and
-            // a second pass adding the bias.
-            if (spec_.use_bias) Y.rowwise() = as_row(std::as_const(bias_));
+            float* y0 = y.ptr() + b0 * img_rows * F;
+            ConstMatrixMap A = lhs(x, b0, nb);
+            if (gemm::matmul(rows, F, k_, A.data(), k_, weight_.ptr(), F, bias, y0, F)) continue;
+            // No vector kernel for this CPU: Eigen, the bias written first and the product added to it.
+            MatrixMap Y(y0, rows, F);
+            if (bias) Y.rowwise() = as_row(std::as_const(bias_));
             else Y.setZero();
-            Y.noalias() += lhs(x, b0, nb) * W;
+            Y.noalias() += A * const_matrix(weight_, k_, F);
         }
     }
 
@@ -75,23 +79,33 @@ public:
         const int64_t img_rows = int64_t(oh_) * ow_;
         if (spec_.use_bias) bias_gradient(dy.ptr(), n * img_rows);
         if (dx) dx->resize(x.shape);
+        // The vector kernels: dW += colsᵀ·dY chunk by chunk, and dcols = dY·Wᵀ with Wᵀ (filters x k) made
+        // once per call.
+        const bool vec = gemm::active_isa() != gemm::Isa::None;
         MatrixMap dW = as_matrix(weight_grad_, k_, F);
-        dW.setZero();
         ConstMatrixMap W = const_matrix(weight_, k_, F);
+        dW.setZero();
+        if (vec && dx) {
+            wt_.resize({F, k_});
+            as_matrix(wt_, F, k_) = W.transpose();
+        }
         const int chunk = chunk_images();
         for (int b0 = 0; b0 < n; b0 += chunk) {
             const int nb = std::min(chunk, n - b0);
             const int64_t rows = nb * img_rows;
             ConstMatrixMap dY(dy.ptr() + b0 * img_rows * F, rows, F);
-            dW.noalias() += lhs(x, b0, nb).transpose() * dY;  // the chunk's im2col is rebuilt (in cache)
+            ConstMatrixMap A = lhs(x, b0, nb);  // the chunk's im2col is rebuilt (in cache)
+            if (!vec || !gemm::matmul_tn(k_, F, rows, A.data(), k_, dY.data(), F, dW.data(), F, /*accumulate=*/true))
+                dW.noalias() += A.transpose() * dY;
             if (!dx) continue;
-            if (pointwise_) {
-                MatrixMap(dx->ptr() + b0 * img_rows * k_, rows, k_).noalias() = dY * W.transpose();
-                continue;
+            float* dst = dx->ptr() + b0 * img_rows * k_;  // pointwise: dx rows are the columns
+            if (!pointwise_) {
+                dcols_.resize({static_cast<int>(rows), k_});
+                dst = dcols_.ptr();
             }
-            dcols_.resize({static_cast<int>(rows), k_});
-            as_matrix(dcols_, rows, k_).noalias() = dY * W.transpose();
-            col2im(*dx, b0, nb);
+            if (!vec || !gemm::matmul(rows, k_, F, dY.data(), F, wt_.ptr(), k_, nullptr, dst, k_))
+                MatrixMap(dst, rows, k_).noalias() = dY * W.transpose();
+            if (!pointwise_) col2im(*dx, b0, nb);
         }
     }
 
@@ -219,6 +233,7 @@ private:
     bool pointwise_ = false;
     Tensor weight_, weight_grad_, bias_, bias_grad_;
     Tensor cols_, dcols_;
+    Tensor wt_;  // Wᵀ for the vector kernels' dcols = dY·Wᵀ
 };
 
 }  // namespace

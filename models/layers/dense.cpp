@@ -1,6 +1,8 @@
-// Dense (fully connected) layer: Y = X·W + b with W stored [in, out], as one GEMM per batch.
+// Dense (fully connected) layer: Y = X·W + b with W stored [in, out], as one GEMM per batch (the vector
+// kernels of models/tensor/gemm.hpp forward, Eigen backward).
 #include "models/layers/layer_kinds.hpp"
 #include "models/tensor/eigen_views.hpp"
+#include "models/tensor/gemm.hpp"
 
 #include <utility>
 
@@ -33,7 +35,10 @@ public:
     void forward(const Tensor& x, Tensor& y, bool) override {
         const int n = x.batch();
         y.resize({n, spec_.units});
-        MatrixMap Y = as_matrix(y, n, spec_.units);
+        const float* bias = spec_.use_bias ? bias_.ptr() : nullptr;
+        if (gemm::matmul(n, spec_.units, in_, x.ptr(), in_, weight_.ptr(), spec_.units, bias, y.ptr(), spec_.units))
+            return;
+        MatrixMap Y = as_matrix(y, n, spec_.units);  // no vector kernel for this CPU: Eigen
         Y.noalias() = as_matrix(x, n, in_) * const_matrix(weight_, in_, spec_.units);
         if (spec_.use_bias) Y.rowwise() += as_row(std::as_const(bias_));
     }
