@@ -33,6 +33,8 @@ shot deploy --workspace deploy --demo offload --frames 240
 shot optimize --workspace optimize --demo int8-prune --frames 10 --job-progress 1
 # Faults: the cnn demo trains for one epoch, then sweeps BER 1e-7..1e-3 and maps layer x bit vulnerability.
 shot faults --workspace faults --demo cnn --frames 700
+# Memory with the Cortex-M7 computing out of its DTCM: the on-chip box labelled scratchpad with its DMA bytes.
+shot memory-scratchpad --workspace memory --demo scratchpad --frames 60
 for ws in memory board labs; do
   shot "$ws" --workspace "$ws" --frames 20
 done
