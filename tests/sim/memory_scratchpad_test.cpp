@@ -112,6 +112,32 @@ TEST_CASE("scratchpad GEMM 8x16x8 in 4x4x8 tiles: DMA bytes - accesses - energy 
     CHECK(s.latency_cycles == doctest::Approx(2112 + 1888));
 }
 
+TEST_CASE("scratchpad traffic follows the tiled footprint formula for mnk and kmn tile orders") {
+    // M x N x K = 64 x 48 x 80 in 16-tiles (4 x 3 x 5 tiles), fp32, over main memory only.
+    struct Bytes final : TraceSink {
+        int64_t in = 0, out = 0;
+        void access(uint64_t, int, bool) override {}
+        void dma(const std::vector<DmaRun>& runs, bool to) override {
+            for (const auto& r : runs) (to ? in : out) += r.bytes;
+        }
+    };
+    const int64_t M = 64, N = 48, K = 80, e = 4;
+    // mnk: k innermost, so A(m, k) and B(k, n) change at every step: A comes in once per n tile, B once per
+    // m tile; each C tile stays for its whole k loop and goes out once.
+    Bytes mnk;
+    generate_gemm_trace(M, N, K, 4, 0, 0x100000, 0x200000, tiled(16, 16, 16, 1 << 20), mnk);
+    CHECK(mnk.in == M * K * e * 3 + K * N * e * 4);  // 61,440 + 61,440
+    CHECK(mnk.out == M * N * e);                      // 12,288
+    // kmn: A(m, k) stays while n runs (in once: M K e); B once per m tile; C changes at every step, so
+    // partial sums go out after each k tile (5 x M N e) and come back for every k tile after the first.
+    TraceOptions o = tiled(16, 16, 16, 1 << 20);
+    o.loop_order = "kmn";
+    Bytes kmn;
+    generate_gemm_trace(M, N, K, 4, 0, 0x100000, 0x200000, o, kmn);
+    CHECK(kmn.in == M * K * e + K * N * e * 4 + M * N * e * 4);  // 20,480 + 61,440 + 49,152
+    CHECK(kmn.out == M * N * e * 5);                              // 61,440
+}
+
 TEST_CASE("scratchpad double buffering hides the transfers behind the previous tile") {
     // Same GEMM with two buffers per operand (working set 2 x 320 B: 1 KB scratchpad). Only the first
     // group (A and B tiles, 2 x 116 = 232 cycles) waits; every later group (at most 8 + 232 = 240 cycles)
