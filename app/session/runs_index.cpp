@@ -15,7 +15,9 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <algorithm>
 #include <map>
+#include <thread>
 #include <unordered_map>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -96,6 +98,7 @@ CREATE TABLE final_metrics(run_id TEXT, metric TEXT, value REAL, PRIMARY KEY(run
 CREATE INDEX runs_created ON runs(created DESC, id DESC);
 CREATE INDEX tags_tag ON tags(tag);
 CREATE INDEX config_key ON config_values(key, num);
+CREATE INDEX runs_signature ON runs(id, signature, status);
 )SQL";
 
 bool unfinished(const std::string& status) { return status != "finished" && status != "failed" && status != "cancelled"; }
@@ -116,8 +119,8 @@ std::string signature(int root_fd, const std::string& id, bool is_unfinished) {
     }
     if (is_unfinished) {
         for (const char* f : {models::kRunEventsFile, models::kRunMetricsFile}) {
-            struct stat fst {};
-            sig += ::fstatat(root_fd, (id + "/" + f).c_str(), &fst, 0) == 0 ? "/" + std::to_string(fst.st_size) : "/-";
+            struct stat ust {};
+            sig += ::fstatat(root_fd, (id + "/" + f).c_str(), &ust, 0) == 0 ? "/" + std::to_string(ust.st_size) : "/-";
         }
     }
     return sig;
@@ -185,6 +188,9 @@ core::Status RunIndex::open_db(bool fresh) {
     sqlite3_busy_timeout(raw, 5000);
     // The index is a cache: losing the last transaction in a power cut only costs a re-read.
     (void)exec(raw, "PRAGMA synchronous=NORMAL; PRAGMA journal_mode=WAL;");
+    // Reads through a memory map instead of one pread system call per 4 KiB page: a listing of 10,000
+    // runs touches tens of megabytes, and on a VM the system calls were a fifth of its time.
+    (void)exec(raw, "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-32768;");
     auto s = prepare(raw, "SELECT value FROM meta WHERE key='schema_version'");
     if (!s) {
         // A new file has no tables yet; anything else (not a database, corrupt) is reported by the caller.
@@ -203,7 +209,9 @@ core::Status RunIndex::open_db(bool fresh) {
     if (!check) return core::fail(check.error());
     if (sqlite3_step(check->get()) != SQLITE_ROW) return core::fail(sqlite3_errmsg(raw));
     if (col_text(check->get(), 0) != "ok") return core::fail(col_text(check->get(), 0));
-    return {};
+    // A sync reads only (id, signature, status): this covering index keeps it off the rows' JSON pages.
+    // Indexes the first schema-1 files lacked are added in place; the tables are unchanged.
+    return exec(raw, "CREATE INDEX IF NOT EXISTS runs_signature ON runs(id, signature, status)");
 }
 
 core::Result<RunIndex> RunIndex::open(const fs::path& root) {
@@ -326,25 +334,49 @@ core::Result<RunIndexSync> RunIndex::sync() {
     RunIndexSync out;
     std::error_code ec;
     const DirFd root_fd(root_);
+    struct Candidate {
+        fs::path dir;
+        std::string id, sig;
+        bool known = false, is_unfinished = true;
+    };
+    std::vector<Candidate> candidates;
     for (const auto& entry : fs::directory_iterator(root_, ec)) {
-        const std::string id = entry.path().filename().string();
+        std::string id = entry.path().filename().string();
         if (id.empty() || id[0] == '.' || !entry.is_directory(ec)) continue;
         models::RunIdParts parts;
         if (!models::parse_run_id(id, parts) && !fs::exists(entry.path() / models::kRunConfigFile, ec)) continue;
-        ++out.n_runs;
         auto it = known.find(id);
-        const std::string sig = signature(root_fd.fd, id, it == known.end() || unfinished(it->second.second));
-        if (it != known.end()) {
-            const bool same = it->second.first == sig;
+        const bool is_known = it != known.end();
+        candidates.push_back({entry.path(), std::move(id), {}, is_known, !is_known || unfinished(it->second.second)});
+    }
+    // The signatures are system calls (about 5 µs each on a VM): for thousands of runs they are most
+    // of a sync, so they are taken on all cores. Each thread writes only its own candidates.
+    {
+        const size_t n = candidates.size();
+        const size_t n_threads = n < 2000 ? 1 : std::max<size_t>(1, std::min<size_t>(4, std::thread::hardware_concurrency()));
+        auto work = [&](size_t t) {
+            for (size_t i = t * n / n_threads; i < (t + 1) * n / n_threads; ++i)
+                candidates[i].sig = signature(root_fd.fd, candidates[i].id, candidates[i].is_unfinished);
+        };
+        std::vector<std::thread> threads;
+        for (size_t t = 1; t < n_threads; ++t) threads.emplace_back(work, t);
+        work(0);
+        for (auto& th : threads) th.join();
+    }
+    for (const Candidate& c : candidates) {
+        ++out.n_runs;
+        if (c.known) {
+            auto it = known.find(c.id);
+            const bool same = it->second.first == c.sig;
             known.erase(it);
             if (same) continue;
             ++out.n_updated;
         } else {
             ++out.n_added;
         }
-        if (auto st = index_run(entry.path()); !st) {
+        if (auto st = index_run(c.dir); !st) {
             (void)exec(db, "ROLLBACK");
-            return core::fail(id + ": " + st.error());
+            return core::fail(c.id + ": " + st.error());
         }
     }
     for (const auto& [id, unused] : known) {
