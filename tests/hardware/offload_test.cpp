@@ -161,7 +161,9 @@ TEST_CASE("a shaped round trip costs the link's round trip plus serialisation") 
     // 50 ms + (12 + 3136) B / 1.25 MB/s + (12 + 8 + 12) B / 2.5 MB/s = 52.5 ms, plus the loopback itself.
     const double model = 0.05 + 3148 / 1.25e6 + 32 / 2.5e6;
     CHECK(r->round_trip_s >= model);
-    CHECK(r->round_trip_s < model * 1.2);
+    // The upper bound catches shaping applied twice (~105 ms) while leaving room for a loaded machine's
+    // scheduling delays (a 20% margin failed once under a load average of 16).
+    CHECK(r->round_trip_s < model * 1.6);
 }
 
 TEST_SUITE_END();
