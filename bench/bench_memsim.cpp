@@ -5,6 +5,7 @@
 // rates use the thread's CPU time and cachegrind's time is its process's CPU time (user + sys): the
 // machine is shared, so wall time would measure the other processes.
 #include "sim/memory/hierarchy.hpp"
+#include "sim/memory/memsim.hpp"
 #include "sim/memory/trace.hpp"
 #include "sim/memory/trace_io.hpp"
 
@@ -82,6 +83,26 @@ int main(int argc, char** argv) {
         gen.push_back(cpu_s() - t0);
     }
     std::printf("trace generation: %.1f M accesses/s\n", double(trace.entries.size()) / median(gen) / 1e6);
+
+    // End to end (trace generation + replay, no 3C) on the same chip with a cache and with a scratchpad.
+    for (const char* name : {"cortex-m7", "cortex-m7-dtcm"}) {
+        auto h = load_hierarchy_preset(name);
+        if (!h) return 1;
+        MemsimOptions mo;
+        mo.trace = o;
+        mo.classify_misses = false;
+        std::vector<double> e2e;
+        int64_t accesses = 0;
+        for (int r = 0; r < repeats; ++r) {
+            const double t0 = cpu_s();
+            auto res = simulate_workload(*w, *h, mo);
+            e2e.push_back(cpu_s() - t0);
+            if (!res) std::abort();
+            accesses = res->total.accesses;
+        }
+        std::printf("simulate_workload cnn batch 4 on %s (generate + replay, no 3C): %.1f M accesses/s\n", name,
+                    double(accesses) / median(e2e) / 1e6);
+    }
 
     if (argc > 2) {
         // cachegrind on the compiled kernel vs our replay of the same kernel's lackey data trace.
