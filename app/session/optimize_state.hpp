@@ -169,8 +169,8 @@ private:
 };
 
 // The workspace's live state for one Session: settings, the variants (row 0 is always the original once
-// measured), the selection, the newest sensitivity, and the running jobs. Owned by the Optimize workspace (or
-// a test or lab runner) and used on its thread; jobs get copies.
+// measured), the selection, the newest sensitivity, and the running jobs. The Session owns it
+// (Session::optimize_state()); the GUI thread or a lab runner uses it; jobs get copies.
 struct OptimizeWorkspaceState {
     OptimizeSettings settings;
     std::vector<OptimizeVariant> variants;
@@ -181,6 +181,7 @@ struct OptimizeWorkspaceState {
     std::unique_ptr<OptimizeJob> sensitivity_job;
     std::string error;                    // the last job's failure ("" = none)
     std::string dataset;                  // where accuracy is measured
+    int n_applies = 0;                    // apply jobs started so far (a lab action tells its own apart)
 
     // Per frame: notices a new session model (another training, a loaded file) and measures it as the new
     // original (dropping the old variants), and collects finished jobs. Returns a message for a failed job

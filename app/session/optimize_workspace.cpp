@@ -109,6 +109,7 @@ core::Status OptimizeWorkspaceState::apply(Session& s) {
     auto j = OptimizeJob::apply(*s.model(), source, dataset, settings, s.runs_dir());
     if (!j) return fail(j.error());
     job = std::move(*j);
+    ++n_applies;
     error.clear();
     return core::Status::success();
 }

@@ -2,6 +2,7 @@
 #include "app/session/session.hpp"
 
 #include "app/session/memory_state.hpp"
+#include "app/session/optimize_state.hpp"
 
 #include "models/core/files.hpp"
 
@@ -21,6 +22,11 @@ Session::~Session() = default;
 MemoryWorkspaceState& Session::memory_state() const {
     if (!memory_) memory_ = std::make_unique<MemoryWorkspaceState>();
     return *memory_;
+}
+
+OptimizeWorkspaceState& Session::optimize_state() const {
+    if (!optimize_) optimize_ = std::make_unique<OptimizeWorkspaceState>();
+    return *optimize_;
 }
 
 std::string Session::model_label() const {

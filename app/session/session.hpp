@@ -17,6 +17,7 @@
 namespace mlsys::session {
 
 struct MemoryWorkspaceState;  // app/session/memory_state.hpp
+struct OptimizeWorkspaceState;  // app/session/optimize_state.hpp
 
 // What the last finished training produced (for the labs and the status bar).
 struct TrainResult {
@@ -71,6 +72,8 @@ public:
     // The Memory workspace's settings, job and newest study (created on first use; also reachable as
     // memory_workspace(session)). Mutable through a const Session like the GUI's other per-session views.
     MemoryWorkspaceState& memory_state() const;
+    // The Optimize workspace's settings, variants of the current model and jobs (created on first use).
+    OptimizeWorkspaceState& optimize_state() const;
 
     // ---- state as JSON (labs, CLI) ------------------------------------------------------------------
     // {"model": {...}, "train": {settings + "status"}, "run": {the last training's results}}
@@ -85,6 +88,7 @@ private:
     std::unique_ptr<TrainJob> train_job_;
     TrainResult last_train_;
     mutable std::unique_ptr<MemoryWorkspaceState> memory_;
+    mutable std::unique_ptr<OptimizeWorkspaceState> optimize_;  // last: its jobs are joined first
 };
 
 }  // namespace mlsys::session

@@ -2,6 +2,7 @@
 // session's model measured as the original, int8 post-training quantization as a job that leaves a variant
 // of at most 26% of the fp32 bytes and a Run on disk, make-current replacing the session's model with the
 // weights on the int8 grid, the Pareto front of hand-made points, and settings from JSON.
+#include "app/session/lab_host.hpp"
 #include "app/session/optimize_state.hpp"
 #include "app/session/session.hpp"
 
@@ -115,7 +116,7 @@ TEST_CASE("int8 PTQ of a trained mlp is a variant of at most 26 percent of the f
 TEST_CASE("make current replaces the session model with the variant and keeps the table") {
     session::Session s(tmp_runs("optimize_state_current"));
     s.set_model(trained_mlp(), json{{"dataset", "fashion-mnist"}}, "test");
-    session::OptimizeWorkspaceState st;
+    session::OptimizeWorkspaceState& st = s.optimize_state();  // the Session owns the workspace's state
     st.settings.test_limit = 300;
     st.settings.train_limit = 500;
     st.settings.calib_samples = 100;
@@ -159,6 +160,81 @@ TEST_CASE("make current replaces the session model with the variant and keeps th
     s.set_model(trained_mlp(), json{{"dataset", "fashion-mnist"}}, "another");
     settle(st, s);
     CHECK(st.variants.size() == 1);
+}
+
+TEST_CASE("fp16 - structured pruning and distillation from the session model add their rows") {
+    session::Session s(tmp_runs("optimize_state_more"));
+    s.set_model(trained_mlp(), json{{"dataset", "fashion-mnist"}}, "test");
+    session::OptimizeWorkspaceState& st = s.optimize_state();
+    st.settings.test_limit = 300;
+    st.settings.train_limit = 600;
+    settle(st, s);
+    REQUIRE(st.variants.size() == 1);
+    st.settings.technique = "fp16";
+    REQUIRE(st.apply(s).ok());
+    settle(st, s);
+    st.settings.technique = "prune";
+    st.settings.structured = true;
+    st.settings.finetune_epochs = 0;
+    REQUIRE(st.apply(s).ok());
+    settle(st, s);
+    // The current model teaches a fresh mlp student; the student trained alone is a baseline row.
+    st.settings.technique = "distill";
+    st.settings.student = "mlp";
+    st.settings.distill_epochs = 2;
+    st.settings.learning_rate = 3e-3;  // a fresh student on 600 images needs a brisk rate
+    REQUIRE(st.apply(s).ok());
+    settle(st, s);
+    REQUIRE(st.variants.size() == 5);
+    const auto& orig = st.variants[0].metrics;
+    CHECK(st.variants[1].metrics.name == "fp16");
+    CHECK(st.variants[1].metrics.size_bytes == orig.size_bytes / 2);
+    CHECK(std::fabs(st.variants[1].metrics.accuracy - orig.accuracy) <= 0.01);
+    CHECK(st.variants[2].metrics.name == "structured50");
+    CHECK(st.variants[2].technique == "channel pruning");
+    CHECK(st.variants[2].metrics.macs == 784 * 64 + 64 * 10);  // 128 hidden units -> 64
+    CHECK(st.variants[3].is_baseline);
+    CHECK(st.variants[3].technique == "student trained alone");
+    CHECK(st.variants[3].model == nullptr);
+    CHECK(st.variants[4].metrics.name == "distilled");
+    CHECK_FALSE(st.variants[4].is_baseline);
+    CHECK(st.variants[4].run_dir == st.variants[3].run_dir);
+    CHECK(st.variants[4].metrics.accuracy > 0.5);
+    // Another device re-estimates every row, the baseline from its variant.
+    const double lat = st.variants[4].metrics.latency_s;
+    st.settings.device = "rpi4";
+    REQUIRE(st.reestimate().ok());
+    CHECK(st.variants[4].metrics.device == "rpi4");
+    CHECK(st.variants[4].metrics.latency_s < lat);
+    CHECK(st.variants[3].metrics.latency_s == st.variants[4].metrics.latency_s);
+    CHECK(st.variants[4].metrics.accuracy > 0.5);  // not re-measured
+}
+
+TEST_CASE("labs apply through the workspace state and read its table from the optimize section") {
+    session::Session s(tmp_runs("optimize_state_lab"));
+    s.set_model(trained_mlp(), json{{"dataset", "fashion-mnist"}}, "test");
+    session::SessionLabHost host(s);
+    REQUIRE(host.has_action("optimize_apply"));
+    auto r = host.run_action("optimize_apply",
+                             json{{"technique", "int8"}, {"test_limit", 300}, {"train_limit", 500}, {"calib_samples", 100}}, {});
+    REQUIRE_MESSAGE(r.ok(), r.error());
+    // The same keys as the optimize_model action.
+    CHECK((*r)["variant"] == "int8-per-channel");
+    CHECK((*r)["precision"] == "int8");
+    CHECK((*r)["size_ratio"].get<double>() <= 0.26);
+    CHECK((*r)["size_after_bytes"] == s.optimize_state().variants[1].metrics.size_bytes);
+    CHECK(std::fabs((*r)["accuracy_drop"].get<double>()) <= 0.03);
+    CHECK((*r)["n_variants"] == 2);
+    const json state = host.state()["optimize"];
+    CHECK(state["n_variants"] == 2);
+    CHECK(state["variants"][1]["name"] == "int8-per-channel");
+    CHECK(state["technique"] == "int8");
+    CHECK(state["status"] == "ready");
+    // Settings set through the section; a bad one is refused by name.
+    REQUIRE(host.apply_settings(json{{"optimize", {{"technique", "prune"}}}}).ok());
+    CHECK(s.optimize_state().settings.technique == "prune");
+    CHECK(host.run_action("optimize_apply", json{{"prune_fraction", "half"}}, {}).error() ==
+          "params: optimize.prune_fraction: expected a number, got \"half\"");
 }
 
 TEST_CASE("the Pareto front of hand-made points is exactly the non-dominated ones sorted by cost") {

@@ -23,8 +23,9 @@ TEST_CASE("without a model the workspace offers to train and draws every panel s
     REQUIRE(ws != nullptr);
     gui.frame();
     gui.frame();
-    CHECK(ws->state().variants.empty());
-    CHECK_FALSE(ws->state().is_busy());
+    REQUIRE(ws->state() == &gui.session->optimize_state());
+    CHECK(ws->state()->variants.empty());
+    CHECK_FALSE(ws->state()->is_busy());
     const auto& L = ws->last_layout();
     CHECK(L.controls.drawn());
     CHECK(L.table.drawn());
@@ -46,16 +47,17 @@ TEST_CASE("a model set in the session is measured as the original row") {
     HeadlessGui gui(1280, 800, "optimize");
     auto* ws = dynamic_cast<gui::OptimizeWorkspace*>(gui.ui->find("optimize"));
     REQUIRE(ws != nullptr);
-    ws->state().settings.test_limit = 200;
+    session::OptimizeWorkspaceState& st = gui.session->optimize_state();
+    st.settings.test_limit = 200;
     auto mlp = models::Model::build(*models::preset_spec("mlp"), 2);
     REQUIRE(mlp.ok());
     gui.session->set_model(std::move(*mlp), nlohmann::json{{"dataset", "fashion-mnist"}}, "test");
-    REQUIRE(frames_until(gui, [&] { return !ws->state().variants.empty(); }));
-    const auto& o = ws->state().variants[0].metrics;
+    REQUIRE(frames_until(gui, [&] { return !st.variants.empty(); }));
+    const auto& o = st.variants[0].metrics;
     CHECK(o.is_original);
     CHECK(o.n_test == 200);
     CHECK(o.size_bytes == (784 * 128 + 128 + 128 * 10 + 10) * 4);
-    CHECK(ws->state().current == 0);
+    CHECK(st.current == 0);
     gui.frame();
     CHECK(ws->last_layout().table.drawn());
 }

@@ -75,7 +75,7 @@ void OptimizeWorkspace::draw_pareto(GuiContext& ctx, session::OptimizeWorkspaceS
     spec.y = AxisSpec{"accuracy (%)", false, AxisFit::Nice};
     spec.y.format = "%.2f%%";
     spec.legend = false;
-    spec.empty_text = st.variants.empty() ? "Measuring the model…" : "Apply a technique to add variants";
+    spec.empty_text = !st.variants.empty() ? "Apply a technique to add variants" : st.job ? "Measuring the model…" : "No model yet";
     Plot plot("##optimize_pareto", spec);
     if (lx.size() >= 2) {
         LineSeries l;

@@ -249,7 +249,7 @@ void OptimizeWorkspace::draw_no_model(GuiContext& ctx, session::Session& s, floa
     const Theme& t = *ctx.theme;
     const float sc = ctx.fonts.scale;
     ImGui::PushTextWrapPos(0.0f);
-    const session::OptimizeJob* j = state_->job.get();
+    const session::OptimizeJob* j = ctx.session->optimize_state().job.get();
     const bool training = (s.train_job() && !s.train_job()->is_done()) || (j && !j->is_done());
     if (training) {
         const double p = j ? j->progress() : s.train_job()->progress();

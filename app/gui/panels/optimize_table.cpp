@@ -24,7 +24,7 @@ struct Column {
 
 const Column kColumns[] = {
     {"Variant", "The original (amber) and every variant made from it. A name like pruned50+int8 was made from the "
-                "variant before the +. Click a row to show its weight histograms.", 0},
+                "variant before the +. Click a row to show its weight histograms.", 122},
     {"Technique", "What was applied, with its knobs in the tooltip.", 0},
     {"Accuracy", "Top-1 accuracy measured on the real test set (integer variants with the integer-only kernels).", 64},
     {"Δ acc", "Change in accuracy from the original, in percentage points. The usual budget for int8 post-training "

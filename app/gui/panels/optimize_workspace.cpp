@@ -16,8 +16,12 @@ namespace mlsys::gui {
 
 MLSYS_GUI_WORKSPACE((WorkspaceInfo{"optimize", "", "", 0, ""}), OptimizeWorkspace);
 
-OptimizeWorkspace::OptimizeWorkspace() : state_(std::make_unique<session::OptimizeWorkspaceState>()) {}
-OptimizeWorkspace::~OptimizeWorkspace() = default;  // the state's jobs cancel and join
+OptimizeWorkspace::OptimizeWorkspace() = default;
+OptimizeWorkspace::~OptimizeWorkspace() = default;  // the jobs belong to the session's optimize state
+
+session::OptimizeWorkspaceState* OptimizeWorkspace::state() const {
+    return session_ ? &session_->optimize_state() : nullptr;
+}
 
 
 // ---- per frame ---------------------------------------------------------------------------------------
@@ -25,7 +29,7 @@ OptimizeWorkspace::~OptimizeWorkspace() = default;  // the state's jobs cancel a
 void OptimizeWorkspace::update(GuiContext& ctx) {
     if (!ctx.session) return;
     session_ = ctx.session;
-    session::OptimizeWorkspaceState& st = *state_;
+    session::OptimizeWorkspaceState& st = ctx.session->optimize_state();
     if (!pending_state_.is_null()) {
         if (const core::Status s = session::apply_json(st.settings, pending_state_); !s)
             ctx.toast("Saved optimize settings not restored: " + s.error(), ToastKind::Warning);
@@ -48,7 +52,7 @@ void OptimizeWorkspace::update(GuiContext& ctx) {
 
 void OptimizeWorkspace::running_jobs(std::vector<JobView>& out) const {
     if (!session_) return;
-    const session::OptimizeWorkspaceState& st = *state_;
+    const session::OptimizeWorkspaceState& st = session_->optimize_state();
     if (demo_running()) {
         // One view over the whole demo, so --job-progress waits for it to finish (stages have gaps between jobs).
         JobView v;
@@ -77,7 +81,7 @@ void OptimizeWorkspace::running_jobs(std::vector<JobView>& out) const {
 bool OptimizeWorkspace::apply(GuiContext& ctx, std::string* error) {
     std::string e;
     if (!ctx.session) e = "the session is not available";
-    else if (const core::Status s = state_->apply(*ctx.session); !s) e = s.error();
+    else if (const core::Status s = ctx.session->optimize_state().apply(*ctx.session); !s) e = s.error();
     if (e.empty()) return true;
     if (error) *error = e;
     else ctx.show_error("Cannot optimize", e);
@@ -87,7 +91,7 @@ bool OptimizeWorkspace::apply(GuiContext& ctx, std::string* error) {
 bool OptimizeWorkspace::make_current(GuiContext& ctx, int index, std::string* error) {
     std::string e;
     if (!ctx.session) e = "the session is not available";
-    else if (const core::Status s = state_->make_current(*ctx.session, index); !s) e = s.error();
+    else if (const core::Status s = ctx.session->optimize_state().make_current(*ctx.session, index); !s) e = s.error();
     if (e.empty()) {
         if (!ctx.scripted) ctx.toast("The current model is now " + ctx.session->model_label(), ToastKind::Success);
         return true;
@@ -100,7 +104,7 @@ bool OptimizeWorkspace::make_current(GuiContext& ctx, int index, std::string* er
 bool OptimizeWorkspace::run_sensitivity(GuiContext& ctx, std::string* error) {
     std::string e;
     if (!ctx.session) e = "the session is not available";
-    else if (const core::Status s = state_->run_sensitivity(*ctx.session); !s) e = s.error();
+    else if (const core::Status s = ctx.session->optimize_state().run_sensitivity(*ctx.session); !s) e = s.error();
     if (e.empty()) return true;
     if (error) *error = e;
     else ctx.show_error("Cannot measure sensitivity", e);
@@ -110,7 +114,7 @@ bool OptimizeWorkspace::run_sensitivity(GuiContext& ctx, std::string* error) {
 bool OptimizeWorkspace::train_briefly(GuiContext& ctx, std::string* error) {
     std::string e;
     if (!ctx.session) e = "the session is not available";
-    else if (const core::Status s = state_->train_briefly(*ctx.session); !s) e = s.error();
+    else if (const core::Status s = ctx.session->optimize_state().train_briefly(*ctx.session); !s) e = s.error();
     if (e.empty()) return true;
     if (error) *error = e;
     else ctx.show_error("Cannot train a model", e);
@@ -134,7 +138,7 @@ bool OptimizeWorkspace::start_demo(GuiContext& ctx, const std::string& name, std
         error = "the session is not available";
         return false;
     }
-    session::OptimizeSettings& s = state_->settings;
+    session::OptimizeSettings& s = ctx.session->optimize_state().settings;
     // Small enough to finish in seconds: calibration and fine-tuning on 3,000 images, accuracy on 1,000.
     s.train_limit = 3000;
     s.test_limit = 1000;
@@ -201,14 +205,18 @@ void OptimizeWorkspace::draw(GuiContext& ctx) {
         ImGui::TextDisabled("The session is not available in this build.");
         return;
     }
-    session::OptimizeWorkspaceState& st = *state_;
+    session::OptimizeWorkspaceState& st = ctx.session->optimize_state();
     const float sc = ctx.fonts.scale;
     const ImGuiStyle& style = ImGui::GetStyle();
     const ImVec2 avail = ImGui::GetContentRegionAvail();
+    // Embedded narrow (beside a lab step) the views get the whole width; the controls need the full size.
+    const bool narrow = avail.x < 900.0f * sc;
     const float left_w = std::min(244.0f * sc, avail.x * 0.26f);
     ImGui::PushStyleColor(ImGuiCol_ChildBg, 0);
-    draw_controls(ctx, *s, st, left_w, avail.y);
-    ImGui::SameLine(0, 12 * sc);
+    if (!narrow) {
+        draw_controls(ctx, *s, st, left_w, avail.y);
+        ImGui::SameLine(0, 12 * sc);
+    }
     ImGui::BeginChild("##optimize_views", ImVec2(0, avail.y), false, ImGuiWindowFlags_NoScrollbar);
     const float w = ImGui::GetContentRegionAvail().x;
     const float h = ImGui::GetContentRegionAvail().y;
@@ -251,7 +259,7 @@ void OptimizeWorkspace::draw_help(GuiContext& ctx) {
 
 nlohmann::json OptimizeWorkspace::save_state() const {
     if (!session_) return nullptr;
-    return nlohmann::json{{"version", 1}, {"settings", session::to_json(state_->settings)}};
+    return nlohmann::json{{"version", 1}, {"settings", session::to_json(session_->optimize_state().settings)}};
 }
 
 void OptimizeWorkspace::restore_state(const nlohmann::json& state, std::vector<std::string>& warnings) {

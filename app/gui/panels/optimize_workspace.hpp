@@ -39,7 +39,8 @@ public:
     bool run_sensitivity(GuiContext& ctx, std::string* error = nullptr);
     // Trains the cnn briefly (the Train workspace's settings, a short run) when there is no model.
     bool train_briefly(GuiContext& ctx, std::string* error = nullptr);
-    session::OptimizeWorkspaceState& state() { return *state_; }
+    // The session's optimize state (after the first update; null before).
+    session::OptimizeWorkspaceState* state() const;
     bool demo_running() const { return demo_stage_ != DemoStage::None && demo_stage_ != DemoStage::Done; }
 
     // Screen rectangles of the last frame's views (empty when not drawn), for tests.
@@ -69,7 +70,6 @@ private:
     void draw_sensitivity(GuiContext& ctx, session::OptimizeWorkspaceState& st, float width, float height);
 
     session::Session* session_ = nullptr;  // seen at the last update (outlives every workspace)
-    std::unique_ptr<session::OptimizeWorkspaceState> state_;  // variants, jobs, settings (app/session)
     nlohmann::json pending_state_;          // saved settings waiting for the first update
     Layout layout_;
     std::string histogram_layer_;           // the layer whose histograms are shown ("" = the first)
