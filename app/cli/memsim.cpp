@@ -9,6 +9,7 @@
 #include "models/io/run_log.hpp"
 #include "sim/memory/trace_io.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -181,7 +182,8 @@ int run_memsim(MemsimCliOptions o, const CommandContext& ctx) {
     for (const auto& l : h->levels) {
         if (l.is_scratchpad) {
             any_spm = true;
-            std::printf(" %9s %9s", (l.name + " in").c_str(), (l.name + " out").c_str());
+            const int cw = std::max(9, int(l.name.size()) + 4);
+            std::printf(" %*s %*s", cw, (l.name + " in").c_str(), cw, (l.name + " out").c_str());
         } else {
             std::printf(" %8s", (l.name + " hit").c_str());
         }
@@ -192,8 +194,10 @@ int run_memsim(MemsimCliOptions o, const CommandContext& ctx) {
     for (const auto& l : r.layers) {
         std::printf("%-20s %10lld %12lld", l.name.c_str(), static_cast<long long>(l.macs), static_cast<long long>(l.accesses));
         for (const auto& s : l.stats.levels) {
-            if (s.scratchpad)
-                std::printf(" %9s %9s", si(double(s.bytes_from_below), "B").c_str(), si(double(s.bytes_to_below), "B").c_str());
+            if (s.scratchpad) {
+                const int cw = std::max(9, int(s.name.size()) + 4);
+                std::printf(" %*s %*s", cw, si(double(s.bytes_from_below), "B").c_str(), cw, si(double(s.bytes_to_below), "B").c_str());
+            }
             else
                 std::printf(" %7.2f%%", 100 * s.hit_rate());
         }
