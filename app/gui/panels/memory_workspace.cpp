@@ -229,8 +229,10 @@ void MemoryWorkspace::draw_help(GuiContext&) {
         "Memory: every load and store of the model's layers (the loop nests of docs/MEMORY.md) replayed through the "
         "hierarchy on the left, or estimated analytically for big models. Boxes are sized by capacity; bars split "
         "each layer's energy into compute and each memory level; the roofline places each layer by arithmetic "
-        "intensity (FLOPs per byte) against the device's peak compute and bandwidth. Change any knob: the "
-        "simulation re-runs in the background.");
+        "intensity (FLOPs per byte) against the device's peak compute and bandwidth. The on-chip level can be a "
+        "cache (hardware decides what stays) or a scratchpad (software copies each tile in by DMA; no misses, "
+        "but the tiles must fit, and the processor stalls on transfers unless they are double-buffered). "
+        "Change any knob: the simulation re-runs in the background.");
 }
 
 // ---- settings column ---------------------------------------------------------------------------------
