@@ -138,6 +138,33 @@ TEST_CASE("scratchpad traffic follows the tiled footprint formula for mnk and km
     CHECK(kmn.out == M * N * e * 5);                              // 61,440
 }
 
+TEST_CASE("a scratchpad over a cache: DMA line chunks hit the cache below and only its misses reach DRAM") {
+    // The 8x16x8 GEMM again, with a 4 KB 8-way cache (64-byte lines) between the scratchpad and main memory.
+    // The scratchpad still DMAs 2048 B in and 256 B out, but the cache below sees them as line chunks: A tile
+    // rows of 32 B (4 per tile x 8 tiles) and B tile rows of 16 B (8 x 8) = 96 reads, C tile rows of 16 B
+    // (4 x 4) = 16 writes. Everything fits in 4 KB, so it misses once per line: A 8 lines, B 8, C 4
+    // (write-allocate) = 20 misses, 1280 B from DRAM; the dirty C lines stay in the cache.
+    HierarchyConfig c = scratchpad_over_main(512);
+    LevelConfig l2;
+    l2.name = "L2";
+    l2.size_bytes = 4096;
+    l2.line_bytes = 64;
+    l2.ways = 8;
+    c.levels.push_back(l2);
+    REQUIRE(validate_hierarchy(c).ok());
+    Hierarchy h(c);
+    HierarchyTraceSink sink(h);
+    generate_gemm_trace(8, 8, 16, 4, 0x0, 0x10000, 0x20000, tiled(4, 4, 8, 512), sink);
+    const ReplayStats& s = h.stats();
+    CHECK(s.levels[0].bytes_from_below == 2048);
+    CHECK(s.levels[0].bytes_to_below == 256);
+    CHECK(s.levels[1].reads == 96);
+    CHECK(s.levels[1].writes == 16);
+    CHECK(s.levels[1].misses == 20);
+    CHECK(s.main.bytes_read == 1280);
+    CHECK(s.main.bytes_written == 0);
+}
+
 TEST_CASE("scratchpad double buffering hides the transfers behind the previous tile") {
     // Same GEMM with two buffers per operand (working set 2 x 320 B: 1 KB scratchpad). Only the first
     // group (A and B tiles, 2 x 116 = 232 cycles) waits; every later group (at most 8 + 232 = 240 cycles)
