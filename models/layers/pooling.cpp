@@ -35,6 +35,10 @@ public:
         const int C = c_;  // a local: the int32 argmax stores could alias the member and block vectorising
         y.resize({n, oh_, ow_, C});
         if (is_max_) argmax_.resize(static_cast<size_t>(y.size()));
+        if (is_max_ && tiles_input()) {
+            max_pool_tiled(x.ptr(), n, y.ptr());
+            return;
+        }
         for (int b = 0; b < n; ++b)
             for (int oy = 0; oy < oh_; ++oy)
                 for (int ox = 0; ox < ow_; ++ox) {
@@ -121,6 +125,34 @@ public:
     }
 
 private:
+    // Max pooling whose windows tile the input (the usual 2x2, stride 2): the same comparisons in the same
+    // tap order as the general loop (the first tap wins ties and NaNs), with the window's rows addressed
+    // directly so the channel loops vectorise (cnn bench_train, A/B x7: training +2.6%, inference +4.4%).
+    void max_pool_tiled(const float* __restrict x, int n, float* __restrict y) {
+        const int C = c_, H = h_, W = w_, OH = oh_, OW = ow_, kh = spec_.kernel_h, kw = spec_.kernel_w;
+        int32_t* __restrict am = argmax_.data();
+        for (int b = 0; b < n; ++b)
+            for (int oy = 0; oy < OH; ++oy)
+                for (int ox = 0; ox < OW; ++ox, y += C, am += C) {
+                    const float* __restrict corner = x + ((int64_t(b) * H + oy * kh) * W + ox * kw) * C;
+                    for (int c = 0; c < C; ++c) {
+                        y[c] = corner[c];
+                        am[c] = 0;
+                    }
+                    for (int ky = 0; ky < kh; ++ky)
+                        for (int kx = 0; kx < kw; ++kx) {
+                            const int tap = ky * kw + kx;
+                            if (tap == 0) continue;
+                            const float* __restrict in = corner + (int64_t(ky) * W + kx) * C;
+                            for (int c = 0; c < C; ++c) {
+                                const bool greater = in[c] > y[c];
+                                y[c] = greater ? in[c] : y[c];
+                                am[c] = greater ? tap : am[c];
+                            }
+                        }
+                }
+    }
+
     // Calls f(input offset, tap index ky * kernel_w + kx) for every in-bounds tap of output (oy, ox).
     template <class F>
     void for_each_tap(int b, int oy, int ox, F&& f) const {

@@ -168,6 +168,42 @@ TEST_CASE("gradient check: depthwise conv2d") {
     check_gradients(*l, random_tensor({2, 5, 5, 3}, rng));
 }
 
+TEST_CASE("max pooling whose windows tile the input matches the naive loops and keeps the first of tied taps") {
+    Rng rng(31);
+    for (int k : {2, 3}) {
+        LayerSpec mp = spec(LayerKind::MaxPool2D);
+        mp.kernel_h = mp.kernel_w = k;
+        mp.stride = k;
+        auto m = built(mp, {2 * k, 3 * k, 5});
+        Tensor x = random_tensor({2, 2 * k, 3 * k, 5}, rng), y;
+        // Round to quarters so that many windows hold tied maxima.
+        for (auto& v : x.data) v = std::round(v * 4) / 4;
+        m->forward(x, y, true);
+        Tensor ref = reference::pool2d(x, k, k, k, 0, true);
+        REQUIRE(ref.shape == y.shape);
+        for (int64_t i = 0; i < y.size(); ++i) CHECK(y[i] == ref[i]);
+        // The gradient goes to the first winning tap in (ky, kx) order only.
+        Tensor dy(y.shape, 1.0f), dx;
+        m->backward(x, y, dy, &dx);
+        int64_t routed = 0;
+        for (int64_t i = 0; i < dx.size(); ++i) routed += dx[i] == 1.0f;
+        CHECK(routed == y.size());
+        const int C = 5, W = 3 * k;
+        for (int b = 0; b < 2; ++b)
+            for (int oy = 0; oy < 2; ++oy)
+                for (int ox = 0; ox < 3; ++ox)
+                    for (int c = 0; c < C; ++c) {
+                        int first = -1;
+                        for (int t = 0; t < k * k && first < 0; ++t) {
+                            const int64_t at = ((int64_t(b) * 2 * k + oy * k + t / k) * W + ox * k + t % k) * C + c;
+                            if (x[at] == y[((int64_t(b) * 2 + oy) * 3 + ox) * C + c]) first = t;
+                        }
+                        const int64_t win = ((int64_t(b) * 2 * k + oy * k + first / k) * W + ox * k + first % k) * C + c;
+                        CHECK(dx[win] == 1.0f);
+                    }
+    }
+}
+
 TEST_CASE("gradient check: max and average pooling") {
     Rng rng(4);
     LayerSpec mp = spec(LayerKind::MaxPool2D);
