@@ -1,9 +1,12 @@
 // Training and inference throughput of a preset on Fashion-MNIST, single-threaded, for docs/BENCHMARKS.md.
 // Prints one JSON line: images/s for training (forward + backward + Adam) and inference, and peak RSS.
-// Usage: bench_train --model mlp|cnn [--steps N] [--batch B]
+// Usage: bench_train --model mlp|cnn [--steps N] [--batch B] [--isa auto|avx512|avx2|none]
+// (--isa restricts the GEMM kernels of models/tensor/gemm.hpp, to measure what a CPU without AVX-512, or
+// the Eigen fallback, gives.)
 #include "models/data/dataset.hpp"
 #include "models/layers/loss.hpp"
 #include "models/model/model.hpp"
+#include "models/tensor/gemm.hpp"
 #include "models/train/trainer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -39,6 +42,16 @@ int main(int argc, char** argv) {
         if (!std::strcmp(argv[i], "--model")) model_name = argv[i + 1];
         else if (!std::strcmp(argv[i], "--steps")) steps = std::stoi(argv[i + 1]);
         else if (!std::strcmp(argv[i], "--batch")) batch = std::stoi(argv[i + 1]);
+        else if (!std::strcmp(argv[i], "--isa")) {
+            const std::string isa = argv[i + 1];
+            if (isa == "avx512") models::gemm::set_isa(models::gemm::Isa::Avx512);
+            else if (isa == "avx2") models::gemm::set_isa(models::gemm::Isa::Avx2);
+            else if (isa == "none") models::gemm::set_isa(models::gemm::Isa::None);
+            else if (isa != "auto") {
+                std::fprintf(stderr, "--isa: unknown kernel set \"%s\" (auto, avx512, avx2, none)\n", isa.c_str());
+                return 2;
+            }
+        }
     }
     models::DatasetOptions dopt;
     dopt.val_fraction = 0;
@@ -84,7 +97,8 @@ int main(int argc, char** argv) {
             n_inf += batch;
         }
     const double infer_ips = static_cast<double>(n_inf) / (now_s() - t0);
-    nlohmann::json j{{"impl", "mlsyslab"}, {"model", model_name},           {"batch", batch},
+    nlohmann::json j{{"impl", "mlsyslab"}, {"model", model_name}, {"batch", batch},
+                     {"gemm", models::gemm::isa_name(models::gemm::active_isa())},
                      {"train_images_per_s", train_ips}, {"infer_images_per_s", infer_ips},
                      {"peak_rss_mb", peak_rss_kb() / 1024.0}};
     std::printf("%s\n", j.dump().c_str());
