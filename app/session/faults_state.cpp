@@ -1,5 +1,6 @@
 // Faults workspace state and the campaign job (see faults_state.hpp).
 #include "app/session/faults_state.hpp"
+#include "app/session/session.hpp"
 
 #include "faults/campaign/campaign_run.hpp"
 #include "models/core/files.hpp"
@@ -230,13 +231,7 @@ core::Result<std::unique_ptr<FaultsJob>> FaultsJob::start(const models::Model& m
     return job;
 }
 
-FaultsWorkspaceState& faults_workspace(const Session& s) {
-    // Keyed by the Session's address, like the other workspaces' states: one per session for the process.
-    static std::map<const Session*, std::unique_ptr<FaultsWorkspaceState>> states;
-    auto& slot = states[&s];
-    if (!slot) slot = std::make_unique<FaultsWorkspaceState>();
-    return *slot;
-}
+FaultsWorkspaceState& faults_workspace(const Session& s) { return s.faults_state(); }
 
 nlohmann::json faults_summary(const FaultsSnapshot& snap) {
     nlohmann::json j = faults::to_json(snap.campaign);

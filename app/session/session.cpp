@@ -1,6 +1,7 @@
 // Session: current model, training job lifecycle, state as JSON.
 #include "app/session/session.hpp"
 
+#include "app/session/faults_state.hpp"
 #include "app/session/memory_state.hpp"
 #include "app/session/optimize_state.hpp"
 
@@ -22,6 +23,11 @@ Session::~Session() = default;
 MemoryWorkspaceState& Session::memory_state() const {
     if (!memory_) memory_ = std::make_unique<MemoryWorkspaceState>();
     return *memory_;
+}
+
+FaultsWorkspaceState& Session::faults_state() const {
+    if (!faults_) faults_ = std::make_unique<FaultsWorkspaceState>();
+    return *faults_;
 }
 
 OptimizeWorkspaceState& Session::optimize_state() const {

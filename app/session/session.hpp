@@ -16,6 +16,7 @@
 
 namespace mlsys::session {
 
+struct FaultsWorkspaceState;  // app/session/faults_state.hpp
 struct MemoryWorkspaceState;  // app/session/memory_state.hpp
 struct OptimizeWorkspaceState;  // app/session/optimize_state.hpp
 
@@ -74,6 +75,9 @@ public:
     MemoryWorkspaceState& memory_state() const;
     // The Optimize workspace's settings, variants of the current model and jobs (created on first use).
     OptimizeWorkspaceState& optimize_state() const;
+    // The Faults workspace's settings, campaign job and newest result (created on first use; also
+    // reachable as faults_workspace(session)).
+    FaultsWorkspaceState& faults_state() const;
 
     // ---- state as JSON (labs, CLI) ------------------------------------------------------------------
     // {"model": {...}, "train": {settings + "status"}, "run": {the last training's results}}
@@ -88,6 +92,7 @@ private:
     std::unique_ptr<TrainJob> train_job_;
     TrainResult last_train_;
     mutable std::unique_ptr<MemoryWorkspaceState> memory_;
+    mutable std::unique_ptr<FaultsWorkspaceState> faults_;
     mutable std::unique_ptr<OptimizeWorkspaceState> optimize_;  // last: its jobs are joined first
 };
 
