@@ -210,6 +210,24 @@ TEST_CASE("fp16 - structured pruning and distillation from the session model add
     CHECK(st.variants[4].metrics.accuracy > 0.5);  // not re-measured
 }
 
+TEST_CASE("a cancelled optimization adds no variant and says so") {
+    session::Session s(tmp_runs("optimize_state_cancel"));
+    s.set_model(trained_mlp(), json{{"dataset", "fashion-mnist"}}, "test");
+    session::OptimizeWorkspaceState& st = s.optimize_state();
+    st.settings.test_limit = 200;
+    settle(st, s);
+    st.settings.technique = "prune";
+    st.settings.finetune_epochs = 20;  // long enough that the cancel lands during fine-tuning
+    st.settings.train_limit = 3000;
+    REQUIRE(st.apply(s).ok());
+    st.cancel();
+    st.job->wait();
+    CHECK(st.poll(s) == "Optimization cancelled: no variant was added");
+    CHECK(st.variants.size() == 1);
+    CHECK(st.error.empty());
+    CHECK_FALSE(st.is_busy());
+}
+
 TEST_CASE("labs apply through the workspace state and read its table from the optimize section") {
     session::Session s(tmp_runs("optimize_state_lab"));
     s.set_model(trained_mlp(), json{{"dataset", "fashion-mnist"}}, "test");

@@ -153,6 +153,11 @@ bool OptimizeWorkspace::start_demo(GuiContext& ctx, const std::string& name, std
 void OptimizeWorkspace::step_demo(GuiContext& ctx, session::OptimizeWorkspaceState& st) {
     if (!demo_running() || !ctx.session) return;
     session::Session& s = *ctx.session;
+    if (!st.error.empty()) {  // a stage failed (no data, a bad setting): stop rather than wait forever
+        ctx.toast("Optimize demo stopped: " + st.error, ToastKind::Error);
+        demo_stage_ = DemoStage::Done;
+        return;
+    }
     const bool idle = !st.job;
     if (!idle) return;
     std::string error;
