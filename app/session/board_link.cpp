@@ -2,8 +2,12 @@
 #include "app/session/board_link.hpp"
 
 #include "hardware/protocol/plotter_format.hpp"
+#include "models/core/files.hpp"
+#include "models/io/run_log.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
 #include <chrono>
 #include <filesystem>
 
@@ -83,6 +87,16 @@ std::vector<hardware::Capture> BoardLink::captures() const {
     return captures_;
 }
 
+void BoardLink::set_runs_dir(const std::string& dir) {
+    std::lock_guard<std::mutex> lock(captures_mutex_);
+    runs_dir_ = dir;
+}
+
+std::string BoardLink::capture_run_dir() const {
+    std::lock_guard<std::mutex> lock(captures_mutex_);
+    return capture_run_dir_;
+}
+
 namespace {
 using Clock = std::chrono::steady_clock;
 
@@ -108,6 +122,46 @@ void BoardLink::run() {
     hardware::TimestampUnwrapper unwrap;
     std::optional<ActiveCapture> capture;
     std::optional<hardware::BoardModel> deployed;  // the model this link uploaded (for the desktop reference)
+    std::optional<models::RunWriter> run;          // this connection's capture Run (created at the first capture)
+    int n_recorded = 0;
+
+    // Writes a finished (or cut short) capture into the connection's Run; a failure is shown, never fatal.
+    auto record = [&](const hardware::Capture& cap, bool partial) {
+        if (!run) {
+            std::string root;
+            {
+                std::lock_guard<std::mutex> lock(captures_mutex_);
+                root = runs_dir_.empty() ? core::default_runs_dir().string() : runs_dir_;
+            }
+            const std::string board = snap.hello ? snap.hello->board : "board";
+            auto r = models::RunWriter::create(root, "board", "capture-" + board,
+                                               {{"port", want_port}, {"board", board}, {"sensor", cap.sensor}, {"rate_hz", stream_rate}});
+            if (!r) {
+                snap.status = "Captured, but the Run was not written: " + r.error();
+                return;
+            }
+            run.emplace(std::move(*r));
+            std::lock_guard<std::mutex> lock(captures_mutex_);
+            capture_run_dir_ = run->dir().string();
+        }
+        char name[32];
+        std::snprintf(name, sizeof name, "%03d", ++n_recorded);
+        std::string label;
+        for (char ch : cap.label) label += std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' ? ch : '_';
+        const std::string artifact = "captures/" + std::string(name) + "-" + (label.empty() ? "unlabelled" : label) +
+                                     (partial ? "-partial" : "") + ".csv";
+        if (auto path = run->artifact_path(artifact)) {
+            if (auto st = hardware::write_edge_impulse_csv(cap, path->string()); !st) snap.status = st.error();
+        }
+        (void)run->append_event(partial ? "capture_partial" : "capture",
+                                {{"label", cap.label}, {"n_samples", cap.n_samples()}, {"duration_ms", cap.duration_ms()},
+                                 {"artifact", artifact}});
+    };
+    auto end_run = [&] {
+        if (run) (void)run->finish(models::RunStatus::Finished, {{"captures", n_recorded}});
+        run.reset();
+        n_recorded = 0;
+    };
 
     auto monitor = [&](std::string text, bool from_host) {
         snap.monitor.push_back({now_s(), from_host, std::move(text)});
@@ -144,10 +198,11 @@ void BoardLink::run() {
                 capture->cap.rows.push_back(v);
                 snap.capture_progress = el / capture->seconds;
             } else {
-                snap.captures.push_back({capture->cap.label, capture->cap.n_samples(), capture->cap.duration_ms()});
+                snap.captures.push_back({capture->cap.label, false, capture->cap.n_samples(), capture->cap.duration_ms()});
                 snap.last_window.assign(capture->cap.channels.size(), {});
                 for (const auto& row : capture->cap.rows)
                     for (size_t c = 0; c < row.size() && c < snap.last_window.size(); ++c) snap.last_window[c].push_back(static_cast<float>(row[c]));
+                record(capture->cap, false);
                 {
                     std::lock_guard<std::mutex> lock(captures_mutex_);
                     captures_.push_back(std::move(capture->cap));
@@ -162,6 +217,12 @@ void BoardLink::run() {
         client.reset();
         snap.state = LinkState::Lost;
         snap.streaming = false;
+        if (capture && capture->cap.n_samples() > 0) {  // keep what was recorded before the board went away
+            record(capture->cap, true);
+            snap.captures.push_back({capture->cap.label, true, capture->cap.n_samples(), capture->cap.duration_ms()});
+            std::lock_guard<std::mutex> lock(captures_mutex_);
+            captures_.push_back(std::move(capture->cap));
+        }
         capture.reset();
         snap.capture_progress = -1;
         snap.status = why + (auto_reconnect_ ? " — retrying when the port comes back" : "");
@@ -211,6 +272,7 @@ void BoardLink::run() {
         for (auto& cmd : commands_.drain()) {
             if (auto* c = std::get_if<LinkConnect>(&cmd)) {
                 client.reset();
+                end_run();
                 want_port = c->port;
                 baud = c->baud;
                 stream_sensor.clear();
@@ -218,6 +280,7 @@ void BoardLink::run() {
                 connect_now();
             } else if (std::holds_alternative<LinkDisconnect>(cmd)) {
                 client.reset();
+                end_run();
                 want_port.clear();
                 stream_sensor.clear();
                 snap.state = LinkState::Disconnected;
@@ -338,6 +401,7 @@ void BoardLink::run() {
             dirty = false;
         }
     }
+    end_run();
 }
 
 }  // namespace mlsys::session

@@ -51,6 +51,7 @@ struct MonitorLine {
 
 struct CaptureSummary {
     std::string label;
+    bool partial = false;    // cut short (the board went away); kept in the Run
     size_t n_samples = 0;
     double duration_ms = 0;
 };
@@ -117,6 +118,12 @@ public:
 
     // Every capture so far (copied under a lock; for export and the motion lab).
     std::vector<hardware::Capture> captures() const;
+    // Where captures are recorded: each connection's captures go to one Run (kind "board", docs/RUNS.md)
+    // as artifacts/captures/<n>-<label>.csv, created at the first capture; a capture cut short by an
+    // unplugged board is kept there as <n>-<label>-partial.csv. Empty: the XDG default.
+    void set_runs_dir(const std::string& dir);
+    // The current capture Run's directory (empty before the first capture).
+    std::string capture_run_dir() const;
 
 private:
     void run();
@@ -128,6 +135,8 @@ private:
     std::unique_ptr<hardware::VirtualBoard> virtual_;
     mutable std::mutex captures_mutex_;
     std::vector<hardware::Capture> captures_;  // written by the worker under captures_mutex_
+    std::string runs_dir_;                     // under captures_mutex_
+    std::string capture_run_dir_;              // under captures_mutex_
     std::thread thread_;
 };
 

@@ -178,9 +178,12 @@ core::Status feel(MotionLabState& st, const std::string& motion, const MotionPro
         auto m = hardware::parse_motion(motion);
         if (!m) return fail(m.error());
         st.vb->set_motion(*m);
+        st.set_activity("The virtual board feels: " + motion);
         return core::Status::success();
     }
-    if (prompt) prompt("Move the board: " + motion + " (recording in " + std::to_string(static_cast<int>(st.settings.prompt_s)) + " s)");
+    const std::string ask = "Move the board: " + motion + " (recording in " + std::to_string(static_cast<int>(st.settings.prompt_s)) + " s)";
+    st.set_activity(ask);
+    if (prompt) prompt(ask);
     std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(st.settings.prompt_s * 1000)));
     return core::Status::success();
 }
@@ -257,8 +260,6 @@ core::Result<std::vector<std::vector<float>>> capture_window_features(const hard
     auto cols = axis_columns(cap, s.axes);
     if (!cols) return fail(cols.error());
     const auto cfg = spectral_config(s);
-    const double rate = cap.rate_hz() > 0 ? cap.rate_hz() : s.rate_hz;
-    (void)rate;
     const auto win = static_cast<size_t>(std::lround(s.window_s * s.rate_hz));
     const auto hop = std::max<size_t>(1, static_cast<size_t>(std::lround(s.stride_s * s.rate_hz)));
     // The samples in [t_from_ms, t_to_ms).
@@ -304,6 +305,7 @@ core::Result<json> motion_capture(MotionLabState& st, const std::string& runs_di
     st.kmeans.reset();
     st.board_model.reset();
     st.live.clear();
+    st.results = json::object();
     json per_class = json::object();
     int64_t n_samples = 0;
     double board_ms = 0;
@@ -322,14 +324,19 @@ core::Result<json> motion_capture(MotionLabState& st, const std::string& runs_di
             if (partial.n_samples() > 0) (void)run->write_artifact("captures/" + label + "-partial.csv", capture_csv(partial));
             (void)run->finish(models::RunStatus::Failed, {{"classes_captured", c}}, "class '" + label + "': " + cap.error());
             st.status = "capture failed";
+            st.windows.clear();  // a dataset without every class is not trained on; the Run keeps what came
             return fail("class '" + label + "': " + cap.error() + " (the classes captured so far are in " + run->dir().string() + ")");
         }
         (void)run->write_artifact("captures/" + label + ".csv", capture_csv(*cap));
         n_samples += static_cast<int64_t>(cap->n_samples());
         board_ms += cap->duration_ms();
         std::vector<double> train_starts, test_starts;
-        auto tr = capture_window_features(*cap, s, 0, s.train_s * 1000, &train_starts);
-        auto te = capture_window_features(*cap, s, s.train_s * 1000, 1e300, &test_starts);
+        // Split by sample count (the board's clock may drift a few microseconds per sample): the first
+        // train_s x rate samples give training windows, the rest test windows.
+        const auto n_tr = static_cast<size_t>(std::lround(s.train_s * s.rate_hz));
+        const double t_split = n_tr < cap->t_ms.size() ? cap->t_ms[n_tr] : 1e300;
+        auto tr = capture_window_features(*cap, s, 0, t_split, &train_starts);
+        auto te = capture_window_features(*cap, s, t_split, 1e300, &test_starts);
         if (!tr) return fail(tr.error());
         if (!te) return fail(te.error());
         if (tr->empty() || te->empty())
@@ -420,6 +427,7 @@ core::Result<json> motion_capture(MotionLabState& st, const std::string& runs_di
     st.capture_run = run->dir().string();
     st.status = "captured";
     st.last = out;
+    st.results["capture"] = out;
     return out;
 }
 
@@ -520,6 +528,7 @@ core::Result<json> motion_train(MotionLabState& st, const std::string& runs_dir)
     st.train_run = run->dir().string();
     st.status = "trained";
     st.last = out;
+    st.results["train"] = out;
     return out;
 }
 
@@ -600,6 +609,7 @@ core::Result<json> motion_deploy(MotionLabState& st, const std::string& runs_dir
     st.deploy_run = run->dir().string();
     st.status = "deployed";
     st.last = out;
+    st.results["deploy"] = out;
     return out;
 }
 
@@ -624,8 +634,6 @@ core::Result<json> motion_classify(MotionLabState& st, const std::string& runs_d
     auto run = models::RunWriter::create(runs_root(runs_dir), "board", "motion-live", run_config);
     if (!run) return fail("cannot record the live Run: " + run.error());
     (void)run->declare_metrics({"expected", "board_class", "anomaly_score", "anomaly", "cycles", "us"});
-    const auto cols = st.feature_names.size();
-    (void)cols;
     json rows = json::array();
     int n_known = 0, n_known_correct = 0, n_known_flagged = 0, n_unseen = 0, n_unseen_flagged = 0, n_equal = 0, n_total = 0;
     double max_known = -1e300, min_unseen = 1e300;
@@ -727,6 +735,7 @@ core::Result<json> motion_classify(MotionLabState& st, const std::string& runs_d
     st.live_run = run->dir().string();
     st.status = "classified";
     st.last = out;
+    st.results["classify"] = out;
     return out;
 }
 
@@ -756,6 +765,7 @@ nlohmann::json motion_state_json(const MotionLabState& st) {
     j["deploy_run"] = st.deploy_run;
     j["live_run"] = st.live_run;
     j["last"] = st.last;
+    j["results"] = st.results;
     return j;
 }
 

@@ -96,8 +96,24 @@ struct MotionLabState {
     std::vector<MotionLive> live;       // newest last
     std::string capture_run, train_run, deploy_run, live_run;
     nlohmann::json last;                // the last stage's result
+    nlohmann::json results = nlohmann::json::object();  // each stage's newest result: capture, train, deploy, classify
     std::string status = "idle";
     mutable std::mutex mutex;           // held while a stage runs (the GUI reads with try_lock)
+
+    // What the board is feeling or the person at a real board must do now ("Move the board: lift ..."),
+    // readable while a stage runs (its own lock).
+    void set_activity(const std::string& text) {
+        std::lock_guard<std::mutex> lock(activity_mutex_);
+        activity_ = text;
+    }
+    std::string activity() const {
+        std::lock_guard<std::mutex> lock(activity_mutex_);
+        return activity_;
+    }
+
+private:
+    mutable std::mutex activity_mutex_;
+    std::string activity_;
 };
 
 // Called with one-line messages for the person at the board ("Move the board: lift — recording in 5 s").

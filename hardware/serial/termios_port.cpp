@@ -90,7 +90,7 @@ private:
 }  // namespace
 
 core::Result<std::unique_ptr<SerialPort>> open_termios_port(const std::string& path, int baud) {
-    const int fd = open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK);
+    const int fd = open(path.c_str(), O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return core::fail("cannot open " + path + ": " + std::strerror(errno));
     termios tio{};
     if (tcgetattr(fd, &tio) != 0) {

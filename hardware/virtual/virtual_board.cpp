@@ -255,6 +255,9 @@ core::Result<std::unique_ptr<VirtualBoard>> VirtualBoard::start(const VirtualBoa
     tcsetattr(slave, TCSANOW, &tio);
     close(slave);  // from now on POLLHUP on the master means "no client"
     fcntl(impl->master_fd, F_SETFL, fcntl(impl->master_fd, F_GETFL) | O_NONBLOCK);
+    // Close-on-exec: a child process (a CLI client started by a test or a script) must not inherit the
+    // master, or the pseudo-terminal would stay open after the board stops and the client never see the unplug.
+    fcntl(impl->master_fd, F_SETFD, FD_CLOEXEC);
     impl->path = name;
     if (!config.link_path.empty()) {
         std::error_code ec;

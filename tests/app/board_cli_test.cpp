@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 using namespace mlsys;
 
@@ -36,7 +37,9 @@ TEST_CASE("board hello and stream through the CLI") {
     CHECK(j["stats"]["model_bytes"] == 0);
 
     const auto csv = kTmp / "imu.csv";
-    r = run("board stream " + vb->port_path() + " --sensor imu --rate 50 --seconds 1 --out " + csv.string() + " --json");
+    const auto runs = kTmp / "runs";
+    r = run("board stream " + vb->port_path() + " --sensor imu --rate 50 --seconds 1 --out " + csv.string() + " --json --runs " +
+            runs.string());
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const auto s = nlohmann::json::parse(r.out);
     CHECK(s["n_samples"] == 50);
@@ -47,6 +50,68 @@ TEST_CASE("board hello and stream through the CLI") {
     std::getline(in, first);
     CHECK(header == "timestamp,ax,ay,az,gx,gy,gz");
     CHECK(first.rfind("0.000,", 0) == 0);
+
+    // The capture is a Run of kind board: every sample a metrics row, the CSV an artifact, a summary.
+    const std::filesystem::path run_dir = s["run_dir"].get<std::string>();
+    REQUIRE(std::filesystem::exists(run_dir / "summary.json"));
+    CHECK(run_dir.filename().string().find("-board-stream-imu-") != std::string::npos);
+    CHECK(std::filesystem::file_size(run_dir / "artifacts" / "capture.csv") == std::filesystem::file_size(csv));
+    std::ifstream metrics(run_dir / "metrics.csv");
+    std::string line;
+    int n_lines = 0;
+    std::getline(metrics, header);
+    CHECK(header == "step,wall_time_s,t_ms,ax,ay,az,gx,gy,gz");
+    while (std::getline(metrics, line)) ++n_lines;
+    CHECK(n_lines == 50);
+    std::ifstream summary(run_dir / "summary.json");
+    const auto sj = nlohmann::json::parse(summary);
+    CHECK(sj["status"] == "finished");
+    CHECK(sj["headline"]["n_samples"] == 50);
+}
+
+TEST_CASE("a board unplugged mid-stream keeps the samples so far in the Run") {
+    hardware::VirtualBoardConfig cfg;
+    cfg.speed = 1;  // real time, so the stream is still running when the board goes away
+    auto vb = hardware::VirtualBoard::start(cfg);
+    REQUIRE_MESSAGE(vb.ok(), vb.error());
+    const auto runs = kTmp / "unplug_runs";
+    std::filesystem::remove_all(runs);
+    const auto csv = kTmp / "unplug.csv";
+    test::ProcessResult r;
+    std::thread cli([&] {
+        r = run("board stream " + (*vb)->port_path() + " --rate 50 --seconds 60 --out " + csv.string() + " --runs " + runs.string());
+    });
+    // Wait until the Run holds a few samples (one metrics row per sample), then pull the plug.
+    auto metrics_lines = [&] {
+        int n = 0;
+        if (std::filesystem::exists(runs))
+            for (const auto& d : std::filesystem::directory_iterator(runs)) {
+                std::ifstream in(d.path() / "metrics.csv");
+                for (std::string l; std::getline(in, l);) ++n;
+            }
+        return n;
+    };
+    for (int i = 0; i < 400 && metrics_lines() < 6; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    vb->reset();  // the simulator goes away mid-stream: its pseudo-terminal closes, like an unplugged board
+    cli.join();
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.find("samples captured before") != std::string::npos);
+    REQUIRE(std::filesystem::exists(runs));
+    std::filesystem::path run_dir;
+    for (const auto& d : std::filesystem::directory_iterator(runs)) run_dir = d.path();
+    std::ifstream summary(run_dir / "summary.json");
+    REQUIRE(summary);
+    const auto sj = nlohmann::json::parse(summary);
+    CHECK(sj["status"] == "failed");
+    const int n = sj["headline"]["n_samples"].get<int>();
+    CHECK(n >= 5);
+    // The partial capture is an artifact and the --out file, one line per sample after the header.
+    for (const auto& f : {run_dir / "artifacts" / "capture.csv", csv}) {
+        std::ifstream in(f);
+        int lines = 0;
+        for (std::string l; std::getline(in, l);) ++lines;
+        CHECK(lines == n + 1);
+    }
 }
 
 TEST_CASE("board deploy and infer through the CLI") {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 using namespace mlsys;
@@ -26,10 +27,19 @@ std::shared_ptr<const BoardSnapshot> wait_for(const BoardLink& link, Pred pred, 
     }
     return nullptr;
 }
+int count_lines(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    int n = 0;
+    for (std::string l; std::getline(in, l);) ++n;
+    return n;
+}
 }  // namespace
 
 TEST_CASE("board link streams captures deploys and infers on the virtual board") {
+    const auto runs = std::filesystem::path(MLSYS_TEST_TMP_DIR) / "board_link_runs";
+    std::filesystem::remove_all(runs);
     BoardLink link;
+    link.set_runs_dir(runs.string());
     hardware::VirtualBoardConfig cfg;
     cfg.speed = 0;
     cfg.motion = hardware::Motion::Maritime;
@@ -55,6 +65,12 @@ TEST_CASE("board link streams captures deploys and infers on the virtual board")
     const auto caps = link.captures();
     REQUIRE(caps.size() == 1);
     CHECK(caps[0].rows.size() == 50);
+    // The capture is recorded in the connection's Run (kind board) as Edge Impulse CSV: header + 50 rows.
+    const std::filesystem::path run_dir = link.capture_run_dir();
+    REQUIRE_FALSE(run_dir.empty());
+    CHECK(run_dir.parent_path() == runs);
+    CHECK(run_dir.filename().string().find("-board-capture-arduino-uno-") != std::string::npos);
+    CHECK(count_lines(run_dir / "artifacts" / "captures" / "001-maritime.csv") == 51);
     link.send(LinkStop{});
 
     const auto m = hardware::random_board_model({6, 8, 4}, 9);
@@ -78,11 +94,16 @@ TEST_CASE("killing the virtual board gives lost and restarting it reconnects") {
     cfg.link_path = link_path;
     auto vb = hardware::VirtualBoard::start(cfg);
     REQUIRE_MESSAGE(vb.ok(), vb.error());
+    const auto runs = dir / "runs";
+    std::filesystem::remove_all(runs);
     BoardLink link;
+    link.set_runs_dir(runs.string());
     link.send(LinkConnect{link_path, 115200});
     REQUIRE(wait_for(link, [](const BoardSnapshot& x) { return x.state == LinkState::Connected; }));
     link.send(LinkStream{"imu", 100});
     REQUIRE(wait_for(link, [](const BoardSnapshot& x) { return x.t_s.size() >= 10; }));
+    link.send(LinkCapture{"idle", 600});  // still recording when the board goes away
+    REQUIRE(wait_for(link, [](const BoardSnapshot& x) { return x.capture_progress > 0; }));
 
     vb->reset();  // the simulator goes away mid-stream (its port and link disappear)
     auto s = wait_for(link, [](const BoardSnapshot& x) { return x.state == LinkState::Lost; });
@@ -91,6 +112,15 @@ TEST_CASE("killing the virtual board gives lost and restarting it reconnects") {
     CHECK_FALSE(s->streaming);
     const size_t kept = s->t_s.size();
     CHECK(kept >= 10);  // what was plotted so far is kept
+    // The capture cut short is kept: in the snapshot, in captures() and in the Run.
+    REQUIRE(s->captures.size() == 1);
+    CHECK(s->captures[0].partial);
+    const auto caps = link.captures();
+    REQUIRE(caps.size() == 1);
+    CHECK(caps[0].n_samples() >= 1);
+    const std::filesystem::path run_dir = link.capture_run_dir();
+    REQUIRE_FALSE(run_dir.empty());
+    CHECK(count_lines(run_dir / "artifacts" / "captures" / "001-idle-partial.csv") == static_cast<int>(caps[0].n_samples()) + 1);
 
     auto vb2 = hardware::VirtualBoard::start(cfg);
     REQUIRE_MESSAGE(vb2.ok(), vb2.error());

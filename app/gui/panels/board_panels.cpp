@@ -100,6 +100,13 @@ void BoardWorkspace::draw_stream_capture(GuiContext& ctx, const session::BoardSn
         std::string summary;
         for (const auto& [label, n] : per_label) summary += (summary.empty() ? "" : ", ") + label + " x" + std::to_string(n);
         ImGui::TextWrapped("%zu windows: %s", s.captures.size(), summary.c_str());
+        int n_partial = 0;
+        for (const auto& c : s.captures) n_partial += c.partial ? 1 : 0;
+        if (n_partial > 0) ImGui::TextWrapped("%d cut short when the board went away (kept as partial windows).", n_partial);
+        if (const std::string run = link_->capture_run_dir(); !run.empty()) {
+            ImGui::TextDisabled("Recorded in the Run %s", std::filesystem::path(run).filename().string().c_str());
+            metric_tooltip(("Every captured window is written to " + run + "/artifacts/captures/ as Edge Impulse CSV (docs/RUNS.md).").c_str());
+        }
         if (!s.last_window.empty() && !s.last_window[0].empty()) {
             PlotSpec spec;
             spec.title = "last window";

@@ -4,6 +4,7 @@
 
 #include "app/gui/widgets/tooltip.hpp"
 #include "app/session/board_ops.hpp"
+#include "app/session/session.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -29,6 +30,7 @@ void BoardWorkspace::update(GuiContext& ctx) {
         ports_listed_at_s_ = ctx.time_s;
     }
     link_->set_auto_reconnect(settings_.auto_reconnect);
+    if (ctx.session) link_->set_runs_dir(ctx.session->runs_dir());  // captures are recorded as Runs there
     if (!plot_paused_ || !shown_) shown_ = link_->snapshot();
 }
 
@@ -220,6 +222,7 @@ void BoardWorkspace::draw(GuiContext& ctx) {
         draw_info(ctx, live);
         draw_deploy(ctx, live);
         draw_stream_capture(ctx, live);
+        draw_motion(ctx);
     }
     ImGui::EndChild();
     ImGui::SameLine();

@@ -2,7 +2,7 @@
 // monitor, the serial plotter, labelled data capture, deploying an int8 model and live on-board inference
 // with the board-measured latency. Draws session::BoardSnapshot only; all serial work happens on the
 // session's BoardLink thread. Split: board_workspace.cpp (frame, toolbar, commands), board_panels.cpp
-// (plotter, monitor, capture, deploy/infer panels).
+// (plotter, monitor, capture, deploy/infer panels), board_motion.cpp (the motion lab: stages, live results).
 #pragma once
 
 #include "app/gui/workspace.hpp"
@@ -10,6 +10,7 @@
 
 #include "hardware/serial/serial_port.hpp"
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ private:
     void draw_monitor(GuiContext& ctx, const session::BoardSnapshot& s);
     void export_plot_csv(GuiContext& ctx, const session::BoardSnapshot& s);
     void export_captures(GuiContext& ctx);
+    // The motion lab's panel (board_motion.cpp): its stages on a worker thread, the live classifications.
+    void draw_motion(GuiContext& ctx);
+    void start_motion(GuiContext& ctx, bool all_stages);
 
     session::BoardSettings settings_;
     std::unique_ptr<session::BoardLink> link_;
@@ -62,6 +66,8 @@ private:
     char model_buf_[512] = {};
     std::optional<hardware::BoardModel> model_;  // the model to deploy (file or demo)
     std::string model_note_;
+    std::future<core::Result<nlohmann::json>> motion_job_;
+    std::string motion_message_;
     double uno_int8_macs_per_s_ = -1;  // the deployment estimator's atmega328p profile (0: unavailable)
 };
 

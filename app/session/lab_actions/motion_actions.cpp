@@ -8,6 +8,7 @@
 #include "app/session/motion_lab.hpp"
 #include "app/session/session.hpp"
 
+#include <cstdio>
 #include <future>
 #include <map>
 
@@ -18,6 +19,10 @@ using core::fail;
 using nlohmann::json;
 
 enum class Stage { Capture, Train, Deploy, Classify };
+
+// On a real board the person at it is asked to move it; headless (--auto) that goes to stderr, in the GUI
+// the Board workspace's motion panel shows the state's activity line.
+void prompt(const std::string& line) { std::fprintf(stderr, "motion lab: %s\n", line.c_str()); }
 
 core::Result<json> run_stage(MotionLabState& st, const std::string& runs_dir, Stage stage, const json& params) {
     json settings = params;
@@ -35,10 +40,10 @@ core::Result<json> run_stage(MotionLabState& st, const std::string& runs_dir, St
     }
     if (auto ok = apply_json(st.settings, settings); !ok) return fail("params." + ok.error().substr(ok.error().find('.') + 1));
     switch (stage) {
-    case Stage::Capture: return motion_capture(st, runs_dir);
+    case Stage::Capture: return motion_capture(st, runs_dir, prompt);
     case Stage::Train: return motion_train(st, runs_dir);
     case Stage::Deploy: return motion_deploy(st, runs_dir);
-    case Stage::Classify: return motion_classify(st, runs_dir, motions, windows);
+    case Stage::Classify: return motion_classify(st, runs_dir, motions, windows, prompt);
     }
     return fail("unknown stage");
 }
@@ -84,7 +89,7 @@ core::Result<json> classify(Session& s, const json& p, const labs::ActionContext
 json motion_state(const Session& s) {
     MotionLabState& st = motion_lab(s);
     std::unique_lock<std::mutex> lock(st.mutex, std::try_to_lock);
-    if (!lock.owns_lock()) return json{{"status", "running"}};
+    if (!lock.owns_lock()) return json{{"status", "running"}, {"activity", st.activity()}};
     return motion_state_json(st);
 }
 
