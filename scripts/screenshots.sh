@@ -35,6 +35,8 @@ shot optimize --workspace optimize --demo int8-prune --frames 10 --job-progress 
 shot faults --workspace faults --demo cnn --frames 700
 # Memory with the Cortex-M7 computing out of its DTCM: the on-chip box labelled scratchpad with its DMA bytes.
 shot memory-scratchpad --workspace memory --demo scratchpad --frames 60
+# The Board workspace's motion lab: capture, features, train, int8 deploy and live classification on its virtual board.
+shot board-motion --workspace board --demo motion --frames 20
 for ws in memory board labs; do
   shot "$ws" --workspace "$ws" --frames 20
 done

@@ -96,11 +96,14 @@ void BoardWorkspace::draw_motion(GuiContext& ctx) {
     }
     if (res.contains("deploy")) {
         const auto& d = res["deploy"];
-        std::snprintf(buf, sizeof buf, "%.1f%% on the board, %d/%d equal, %.0f cycles = %.2f ms", 100 * num(d, "board_accuracy"),
-                      static_cast<int>(num(d, "n_equal")), static_cast<int>(num(d, "n")), num(d, "median_cycles"), num(d, "latency_ms"));
-        metric_value("int8 on board", buf, "The int8 model's accuracy on the test windows as the board computed it, how many "
-                                           "outputs equal the desktop's integer-only reference bit for bit, and the median "
-                                           "cycles the board's Timer1 counted per inference.");
+        std::snprintf(buf, sizeof buf, "%.1f%% test, %d/%d equal to the desktop", 100 * num(d, "board_accuracy"),
+                      static_cast<int>(num(d, "n_equal")), static_cast<int>(num(d, "n")));
+        metric_value("int8 on the board", buf, "The int8 model's accuracy on the test windows as the board computed it, and how "
+                                               "many of its outputs equal the desktop's integer-only reference bit for bit.");
+        std::snprintf(buf, sizeof buf, "%.0f cycles = %.2f ms, %.0f-byte model", num(d, "median_cycles"), num(d, "latency_ms"),
+                      num(d, "model_bytes"));
+        metric_value("on-board inference", buf, "Median cycles the board's Timer1 counted around the int8 kernel, at its clock, "
+                                                "and the model's size as uploaded (MLB1).");
     }
     if (st.live.empty()) return;
     if (ImGui::BeginTable("##motion_live", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {

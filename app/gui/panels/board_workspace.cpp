@@ -77,8 +77,14 @@ void BoardWorkspace::run_inference(GuiContext& ctx, int count) {
 }
 
 bool BoardWorkspace::start_demo(GuiContext& ctx, const std::string& name, std::string& error) {
+    if (name == "motion") {
+        // The motion lab on its own virtual board: every stage, then the live classifications in the panel.
+        start_motion(ctx, true);
+        if (ctx.scripted && motion_job_.valid()) motion_job_.wait_for(std::chrono::seconds(180));
+        return true;
+    }
     if (name != "virtual") {
-        error = "the Board workspace's demo is 'virtual'";
+        error = "the Board workspace's demos are 'virtual' and 'motion'";
         return false;
     }
     motion_index_ = 3;  // maritime: slow roll, visible in the plotter
@@ -219,10 +225,13 @@ void BoardWorkspace::draw(GuiContext& ctx) {
     ImGui::Separator();
     const float left_w = 380 * ctx.fonts.scale;
     if (ImGui::BeginChild("##board_left", ImVec2(left_w, 0), false)) {
+        // Without a connection the motion lab (which opens its own) comes first: the other panels need one.
+        const bool connected = live.state == session::LinkState::Connected;
+        if (!connected) draw_motion(ctx);
         draw_info(ctx, live);
         draw_deploy(ctx, live);
         draw_stream_capture(ctx, live);
-        draw_motion(ctx);
+        if (connected) draw_motion(ctx);
     }
     ImGui::EndChild();
     ImGui::SameLine();
