@@ -38,3 +38,26 @@ TEST_CASE("virtual board demo plots live IMU data") {
     const auto mon = region_stats(s.image, 620, 540, 1240, 740, bg);
     CHECK(mon.fraction_differing > 0.03);
 }
+
+TEST_CASE("motion demo lists live classifications with the anomaly flagged") {
+    // Runs every motion lab stage on its own virtual board (about 10 s), then draws the panel.
+    ScreenshotRequest r;
+    r.workspace = "board";
+    r.demo = "motion";
+    r.frames = 10;
+    r.name = "board-motion";
+    const Screenshot s = take_screenshot(r);
+    if (s.skipped) {
+        MESSAGE("skipped: " << s.skip_reason);
+        return;
+    }
+    INFO("stderr: " << s.stderr_text);
+    REQUIRE(s.exit_code == 0);
+    REQUIRE(s.loaded);
+    // The panel leads the left column without a connection: its metrics and the live table (five rows).
+    const auto panel = drawn_stats(s.image, 216, 240, 580, 550);
+    CHECK(panel.fraction_differing > 0.04);
+    // The live table's rows: green classes and the amber ANOMALY flag among the text.
+    const auto table = drawn_stats(s.image, 216, 435, 580, 550);
+    CHECK(table.n_distinct_colors > 8);
+}
