@@ -199,6 +199,9 @@ struct OptimizeWorkspaceState {
     core::Status make_current(Session& s, int index);
     // Cancels the running jobs (they end at their next checkpoint; no variant is added).
     void cancel();
+    // Writes variant `index` into `dir` (created): an integer variant as <name>.mlq8 (the binary image) and
+    // <name>.h (the C header for firmware), a float one as <name>.mlsys. Returns the paths written.
+    core::Result<std::vector<std::string>> export_variant(int index, const std::string& dir) const;
     // Re-estimates every variant's latency and fit on settings.device (no re-measurement of accuracy).
     core::Status reestimate();
     bool is_busy() const { return job && !job->is_done(); }

@@ -5,9 +5,15 @@
 #include "app/session/optimize_state.hpp"
 #include "app/session/session.hpp"
 
+#include "models/core/files.hpp"
+#include "models/io/model_file.hpp"
+#include "models/optimize/int8_export.hpp"
+
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 namespace mlsys::session {
 namespace {
@@ -182,6 +188,36 @@ core::Status OptimizeWorkspaceState::make_current(Session& s, int index) {
     model_key_ = model_key(s);  // our own change: keep the variant list
     current = index;
     return core::Status::success();
+}
+
+core::Result<std::vector<std::string>> OptimizeWorkspaceState::export_variant(int index, const std::string& dir) const {
+    if (index < 0 || index >= static_cast<int>(variants.size())) return fail("no variant " + std::to_string(index));
+    const OptimizeVariant& v = variants[size_t(index)];
+    if (!v.int8 && !v.model) return fail("\"" + v.metrics.name + "\" is a comparison baseline whose model is not kept");
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return fail("cannot create " + dir + ": " + ec.message());
+    // A file and C symbol name from the variant's ("int8-per-channel+pruned50" -> "int8_per_channel_pruned50").
+    std::string stem = v.metrics.name;
+    for (char& c : stem)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    const std::filesystem::path base = std::filesystem::path(dir) / stem;
+    std::vector<std::string> written;
+    if (v.int8) {
+        const std::string image = base.string() + ".mlq8", header = base.string() + ".h";
+        if (auto st = models::optimize::save_int8(image, *v.int8); !st) return fail(st.error());
+        auto h = models::optimize::write_c_header(*v.int8, std::isdigit(static_cast<unsigned char>(stem[0])) ? "model_" + stem : stem);
+        if (!h) return fail(h.error());
+        if (auto st = core::write_file_atomic(header, *h); !st) return fail(st.error());
+        written = {image, header};
+    } else {
+        const std::string file = base.string() + ".mlsys";
+        json metadata{{"dataset", dataset}, {"test_accuracy", v.model_accuracy},
+                      {"optimized", {{"variant", v.metrics.name}, {"technique", v.technique}, {"run_dir", v.run_dir}}}};
+        if (auto st = models::save_model(file, *v.model, metadata); !st) return fail(st.error());
+        written = {file};
+    }
+    return written;
 }
 
 void OptimizeWorkspaceState::cancel() {

@@ -6,6 +6,7 @@
 #include "app/session/optimize_state.hpp"
 #include "app/session/session.hpp"
 
+#include "models/optimize/int8_export.hpp"
 #include "models/train/trainer.hpp"
 
 #include <doctest/doctest.h>
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 
 using namespace mlsys;
@@ -100,6 +102,18 @@ TEST_CASE("int8 PTQ of a trained mlp is a variant of at most 26 percent of the f
     int64_t n_after = 0;
     for (int64_t c : v.hist_after[0].counts) n_after += c;
     CHECK(n_after == 784 * 128);
+    // Export: the int8 image loads back and measures the same; the header names its symbol.
+    auto files = st.export_variant(1, (std::filesystem::path(s.runs_dir()) / "export").string());
+    REQUIRE_MESSAGE(files.ok(), files.error());
+    REQUIRE(files->size() == 2);
+    CHECK(std::filesystem::path((*files)[0]).filename() == "int8_per_channel.mlq8");
+    auto back = models::optimize::load_int8((*files)[0]);
+    REQUIRE(back.ok());
+    CHECK(back->parameter_bytes() == v.int8->parameter_bytes());
+    std::ifstream header((*files)[1]);
+    const std::string text((std::istreambuf_iterator<char>(header)), std::istreambuf_iterator<char>());
+    CHECK(text.find("int8_per_channel") != std::string::npos);
+    CHECK(st.export_variant(0, (std::filesystem::path(s.runs_dir()) / "export").string())->at(0).size() > 0);
     // The Run, written through run_optimize like `mlsyslab optimize`.
     REQUIRE_FALSE(v.run_dir.empty());
     CHECK(std::filesystem::path(v.run_dir).parent_path() == std::filesystem::path(s.runs_dir()));

@@ -10,6 +10,7 @@
 #include "app/session/optimize_state.hpp"
 #include "app/session/session.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -77,6 +78,16 @@ void OptimizeWorkspace::draw_table(GuiContext& ctx, session::Session& s, session
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(t.text_dim), "· latency on %s · accuracy on %d test images",
                            st.variants[0].metrics.device.c_str(), st.variants[0].metrics.n_test);
         ImGui::PopFont();
+    }
+    if (!st.variants.empty()) {  // export, right-aligned on the title row
+        const float bw = 118 * sc;
+        ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - bw));
+        ImGui::PushFont(ctx.fonts.small);
+        if (ImGui::SmallButton("Export selected")) on_export(ctx);
+        ImGui::PopFont();
+        metric_tooltip("Write the selected variant under the exports folder (Ctrl+E): an integer variant as its int8 "
+                       "image (.mlq8, what `mlsyslab board deploy` uploads) and a C header with the arrays and "
+                       "quantization parameters for microcontroller firmware; a float variant as a .mlsys model file.");
     }
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_ScrollY |
                                   ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_PadOuterX;

@@ -11,6 +11,7 @@
 #include <cfloat>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 namespace mlsys::gui {
 
@@ -119,6 +120,22 @@ bool OptimizeWorkspace::train_briefly(GuiContext& ctx, std::string* error) {
     if (error) *error = e;
     else ctx.show_error("Cannot train a model", e);
     return false;
+}
+
+bool OptimizeWorkspace::on_export(GuiContext& ctx) {
+    if (!ctx.session) return false;
+    session::OptimizeWorkspaceState& st = ctx.session->optimize_state();
+    if (st.variants.empty()) return false;
+    const std::filesystem::path dir = ctx.export_dir / "optimize";
+    auto files = st.export_variant(st.selected, dir.string());
+    if (!files) {
+        ctx.show_error("Cannot export the variant", files.error());
+        return true;
+    }
+    std::string list;
+    for (const std::string& f : *files) list += (list.empty() ? "" : ", ") + f;
+    ctx.toast("Wrote " + list, ToastKind::Success);
+    return true;
 }
 
 bool OptimizeWorkspace::on_start_pause(GuiContext& ctx) {

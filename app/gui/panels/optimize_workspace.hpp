@@ -27,6 +27,7 @@ public:
     void update(GuiContext& ctx) override;
     void draw(GuiContext& ctx) override;
     bool on_start_pause(GuiContext& ctx) override;  // Space: Apply
+    bool on_export(GuiContext& ctx) override;       // Ctrl+E: the selected variant's files
     bool start_demo(GuiContext& ctx, const std::string& name, std::string& error) override;
     void running_jobs(std::vector<JobView>& out) const override;
     void draw_help(GuiContext& ctx) override;
