@@ -2,7 +2,9 @@
 // hand-made capture (window count and RMS by hand), stages refused out of order, and the whole pipeline on
 // the virtual board with two classes: capture Runs with the windows' dataset, a board model equal to the
 // desktop's integer outputs, and the unseen motion flagged live while the known ones are not.
+#include "app/session/lab_host.hpp"
 #include "app/session/motion_lab.hpp"
+#include "app/session/session.hpp"
 
 #include <doctest/doctest.h>
 
@@ -125,4 +127,31 @@ TEST_CASE("motion pipeline on the virtual board flags the unseen motion") {
     CHECK(st.live[2].window[0].size() == 100);
     motion_disconnect(st);
     CHECK(motion_state_json(st)["connected"] == false);
+}
+
+TEST_CASE("motion lab actions and the motion section through the lab host") {
+    const auto runs = std::filesystem::path(MLSYS_TEST_TMP_DIR) / "motion_host_runs";
+    session::Session s(runs.string());
+    session::SessionLabHost host(s);
+    for (const char* a : {"motion_capture", "motion_train", "motion_deploy", "motion_classify"}) CHECK(host.has_action(a));
+    REQUIRE(host.apply_settings({{"motion", {{"epochs", 12}, {"anomaly_threshold", 2.5}}}}).ok());
+    const auto st = host.state()["motion"];
+    CHECK(st["epochs"] == 12);
+    CHECK(st["anomaly_threshold"] == 2.5);
+    CHECK(st["status"] == "idle");
+    CHECK(st["n_windows"] == 0);
+    const auto bad = host.apply_settings({{"motion", {{"epoch", 12}}}});
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().find("motion.epoch: unknown setting") != std::string::npos);
+    // Out of order and bad params are named.
+    labs::ActionContext ctx;
+    auto r = host.run_action("motion_train", nlohmann::json::object(), ctx);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().find("run the capture first") != std::string::npos);
+    r = host.run_action("motion_capture", {{"fft_length", 7}}, ctx);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().find("params.fft_length") == 0);
+    r = host.run_action("motion_classify", {{"motions", "idle"}}, ctx);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().find("params.motions") == 0);
 }
