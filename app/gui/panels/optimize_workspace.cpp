@@ -276,6 +276,8 @@ void OptimizeWorkspace::draw_help(GuiContext& ctx) {
                       "most deserve more bits.");
     ImGui::BulletText("Make current turns a variant into the session's model for every other workspace (an integer "
                       "variant as float weights on its integer grid); apply another technique to chain them.");
+    ImGui::BulletText("Export selected (Ctrl+E) writes the selected variant under the exports folder: an int8 image "
+                      "(.mlq8) and a C header for firmware, or a .mlsys model file.");
     ImGui::PopTextWrapPos();
 }
 
