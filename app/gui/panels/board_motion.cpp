@@ -4,6 +4,7 @@
 // student sets. The same state the lab actions drive, so the Labs workspace shows it beside the motion lab.
 #include "app/gui/panels/board_workspace.hpp"
 
+#include "app/gui/widgets/plot.hpp"
 #include "app/gui/widgets/tooltip.hpp"
 #include "app/session/motion_lab.hpp"
 #include "app/session/session.hpp"
@@ -135,6 +136,22 @@ void BoardWorkspace::draw_motion(GuiContext& ctx) {
     }
     metric_tooltip("The newest live windows: the board's class (green when it is the motion the board felt), the K-means "
                    "anomaly score and whether it exceeds the threshold above.");
+    // The newest live window, every axis (in the board's units), as the board streamed it.
+    const auto& w = st.live.back();
+    if (!w.window.empty() && !w.window[0].empty()) {
+        const std::string title = "newest live window: " + w.motion;
+        PlotSpec spec;
+        spec.title = title.c_str();
+        spec.help = "The last window classified live, one line per axis (mg), sample index on x: what the features "
+                    "were computed from.";
+        spec.size = ImVec2(0, 120 * ctx.fonts.scale);
+        spec.legend = false;
+        Plot plot("##motionwin", spec);
+        for (size_t a = 0; a < w.window.size(); ++a)
+            plot.line({a < st.settings.axes.size() ? st.settings.axes[a].c_str() : "", nullptr, w.window[a].data(),
+                       static_cast<int>(w.window[a].size()), 0, 0, 1.0f, false});
+        plot.draw();
+    }
 }
 
 }  // namespace mlsys::gui
