@@ -152,6 +152,17 @@ void RunsBrowser::toggle_selected(const std::string& id) {
     else state.selected.erase(it);
 }
 
+core::Status RunsBrowser::rebuild_index() {
+    if (index_) {
+        if (auto r = index_->rebuild(); !r) {
+            last_error_ = r.error();
+            return core::fail(r.error());
+        }
+    }
+    records_.clear();
+    return refresh();
+}
+
 bool RunsBrowser::is_selected(const std::string& id) const {
     return std::find(state.selected.begin(), state.selected.end(), id) != state.selected.end();
 }

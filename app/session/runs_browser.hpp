@@ -49,6 +49,9 @@ public:
     // Opens the index if needed, syncs it with the directories and lists with the state's filter.
     // An error (a bad filter, an unusable directory) is returned and kept in last_error().
     core::Status refresh();
+    // Drops the index's rows and re-reads every run directory (after files were overwritten in place by
+    // another program), then lists as refresh() does.
+    core::Status rebuild_index();
     const std::vector<RunListing>& listing() const { return listing_; }
     const std::vector<std::string>& kinds() const { return kinds_; }
     const std::vector<std::string>& tags() const { return tags_; }

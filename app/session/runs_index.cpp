@@ -110,13 +110,14 @@ std::string signature(int root_fd, const std::string& id, bool is_unfinished) {
     struct stat st {};
     if (::fstatat(root_fd, id.c_str(), &st, 0) != 0) return "";
     std::string sig = std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
-    // Files a person may edit in place (which leaves the directory's time alone).
-    for (const char* f : {models::kRunConfigFile, kRunUserFile}) {
-        struct stat fst {};
-        sig += ::fstatat(root_fd, (id + "/" + f).c_str(), &fst, 0) == 0
-                   ? ":" + std::to_string(fst.st_mtim.tv_nsec) + "/" + std::to_string(fst.st_size)
-                   : ":-";
-    }
+    // user.json is for people (name, tags, note) and may be edited in place, which leaves the directory's
+    // time alone. config.json is written once, atomically (a new directory entry), so the directory's
+    // time covers it; watching it too would cost a third more system calls per sync.
+    struct stat fst {};
+    const std::string user = id + "/" + kRunUserFile;
+    sig += ::fstatat(root_fd, user.c_str(), &fst, 0) == 0
+               ? ":" + std::to_string(fst.st_mtim.tv_nsec) + "/" + std::to_string(fst.st_size)
+               : ":-";
     if (is_unfinished) {
         for (const char* f : {models::kRunEventsFile, models::kRunMetricsFile}) {
             struct stat ust {};

@@ -162,7 +162,16 @@ void RunsWorkspace::draw_toolbar(GuiContext& ctx) {
     ImGui::TextDisabled("|");
     ImGui::SameLine();
     if (ImGui::Button("Refresh")) needs_refresh_ = true;
-    metric_tooltip("Re-read run directories that changed. The index also refreshes by itself every two seconds.");
+    metric_tooltip("Re-read run directories that changed. The index also refreshes by itself every two seconds. "
+                   "Right-click: Rebuild index, which re-reads every run (after a file was overwritten in place by "
+                   "another program).");
+    if (ImGui::BeginPopupContextItem("refresh_menu##runs")) {
+        if (ImGui::MenuItem("Rebuild index")) {
+            (void)browser_->rebuild_index();  // an error stays in last_error() and is drawn above the list
+            last_refresh_s_ = ctx.time_s;
+        }
+        ImGui::EndPopup();
+    }
     ImGui::SameLine();
     if (ImGui::Button("Trash")) ImGui::OpenPopup("Trash##runs");
     metric_tooltip("Deleted runs wait in the trash (the .trash folder of the runs directory) until you empty it.");
