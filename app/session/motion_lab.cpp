@@ -184,7 +184,11 @@ core::Status feel(MotionLabState& st, const std::string& motion, const MotionPro
     const std::string ask = "Move the board: " + motion + " (recording in " + std::to_string(static_cast<int>(st.settings.prompt_s)) + " s)";
     st.set_activity(ask);
     if (prompt) prompt(ask);
-    std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(st.settings.prompt_s * 1000)));
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int>(st.settings.prompt_s * 1000));
+    while (std::chrono::steady_clock::now() < until) {
+        if (st.cancel) return fail("cancelled");
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     return core::Status::success();
 }
 
@@ -195,12 +199,20 @@ core::Result<hardware::Capture> stream(MotionLabState& st, double seconds, const
     req.rate_hz = st.settings.rate_hz;
     req.seconds = seconds;
     req.label = label;
-    size_t n = 0;
+    partial = hardware::Capture{};
     auto cap = capture_from_board(*st.client, req, [&](const hardware::Capture& c) {
-        // Copy only every 10th sample: enough to keep data if the board goes away, cheap otherwise.
-        if (++n % 10 == 0) partial = c;
-        return true;
+        // Keep a copy as it grows, so the samples so far survive the board going away.
+        if (partial.channels.empty()) {
+            partial.sensor = c.sensor;
+            partial.label = c.label;
+            partial.channels = c.channels;
+            partial.units = c.units;
+        }
+        partial.t_ms.push_back(c.t_ms.back());
+        partial.rows.push_back(c.rows.back());
+        return !st.cancel;
     });
+    if (cap && st.cancel) return fail("cancelled");
     if (!cap) {
         if (hardware::is_disconnect_error(cap.error())) {
             st.client.reset();

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -99,6 +100,7 @@ struct MotionLabState {
     nlohmann::json results = nlohmann::json::object();  // each stage's newest result: capture, train, deploy, classify
     std::string status = "idle";
     mutable std::mutex mutex;           // held while a stage runs (the GUI reads with try_lock)
+    std::atomic<bool> cancel{false};    // set to stop a running stage at the next sample ("cancelled")
 
     // What the board is feeling or the person at a real board must do now ("Move the board: lift ..."),
     // readable while a stage runs (its own lock).

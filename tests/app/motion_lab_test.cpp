@@ -155,3 +155,23 @@ TEST_CASE("motion lab actions and the motion section through the lab host") {
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().find("params.motions") == 0);
 }
+
+TEST_CASE("a cancelled capture stops at its first sample and keeps it in a failed Run") {
+    const auto runs = std::filesystem::path(MLSYS_TEST_TMP_DIR) / "motion_cancel_runs";
+    std::filesystem::remove_all(runs);
+    MotionLabState st;
+    st.cancel = true;  // what the Board workspace does when the app closes mid-stage
+    auto r = motion_capture(st, runs.string());
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().find("class 'idle': cancelled") == 0);
+    CHECK(st.windows.empty());
+    REQUIRE(std::filesystem::exists(runs));
+    std::filesystem::path run_dir;
+    for (const auto& d : std::filesystem::directory_iterator(runs)) run_dir = d.path();
+    std::ifstream summary(run_dir / "summary.json");
+    REQUIRE(summary);
+    const auto sj = nlohmann::json::parse(summary);
+    CHECK(sj["status"] == "failed");
+    CHECK(count_lines(run_dir / "artifacts" / "captures" / "idle-partial.csv") == 2);  // header + the one sample
+    motion_disconnect(st);
+}

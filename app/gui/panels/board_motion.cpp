@@ -28,6 +28,8 @@ void BoardWorkspace::start_motion(GuiContext& ctx, bool all_stages) {
     session::MotionLabState& st = session::motion_lab(*ctx.session);
     const std::string runs_dir = ctx.session->runs_dir();
     motion_message_.clear();
+    motion_state_ = &st;
+    st.cancel = false;
     motion_job_ = std::async(std::launch::async, [&st, runs_dir, all_stages]() -> core::Result<nlohmann::json> {
         std::lock_guard<std::mutex> lock(st.mutex);
         if (all_stages) {

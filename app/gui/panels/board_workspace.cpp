@@ -4,6 +4,7 @@
 
 #include "app/gui/widgets/tooltip.hpp"
 #include "app/session/board_ops.hpp"
+#include "app/session/motion_lab.hpp"
 #include "app/session/session.hpp"
 
 #include <chrono>
@@ -22,7 +23,14 @@ void copy_to(char* buf, size_t n, const std::string& s) { std::snprintf(buf, n, 
 BoardWorkspace::BoardWorkspace() : link_(std::make_unique<session::BoardLink>()) {
     copy_to(label_buf_, sizeof label_buf_, settings_.capture_label);
 }
-BoardWorkspace::~BoardWorkspace() = default;
+BoardWorkspace::~BoardWorkspace() {
+    // A motion stage still running (the app is closing) stops at its next sample instead of finishing.
+    if (motion_state_ && motion_job_.valid()) {
+        motion_state_->cancel = true;
+        motion_job_.wait();
+        motion_state_->cancel = false;
+    }
+}
 
 void BoardWorkspace::update(GuiContext& ctx) {
     if (ctx.time_s - ports_listed_at_s_ > kPortScanEveryS && !ctx.scripted) {

@@ -16,6 +16,10 @@
 #include <string>
 #include <vector>
 
+namespace mlsys::session {
+struct MotionLabState;
+}
+
 namespace mlsys::gui {
 
 class BoardWorkspace final : public Workspace {
@@ -67,6 +71,7 @@ private:
     std::optional<hardware::BoardModel> model_;  // the model to deploy (file or demo)
     std::string model_note_;
     std::future<core::Result<nlohmann::json>> motion_job_;
+    session::MotionLabState* motion_state_ = nullptr;  // the session's, while motion_job_ may run (to cancel it)
     std::string motion_message_;
     double uno_int8_macs_per_s_ = -1;  // the deployment estimator's atmega328p profile (0: unavailable)
 };
