@@ -1,7 +1,8 @@
 // Conv2D over NHWC with HWIO weights: im2col into an (images·OH·OW) x (KH·KW·C) matrix and one GEMM per
 // chunk of a few images (a 1x1, stride-1, unpadded convolution uses the input directly). Backward: dW = Σ
 // colsᵀ·dY over the chunks, dcols = dY·Wᵀ, col2im. The GEMMs run on the vector kernels of
-// models/tensor/gemm.hpp, or Eigen on CPUs without them. The naive loops it must agree with are in reference_ops.cpp.
+// models/tensor/gemm.hpp, or Eigen on CPUs without them. The naive loops it must agree with are in
+// reference_ops.cpp.
 #include "models/layers/layer_kinds.hpp"
 #include "models/tensor/eigen_views.hpp"
 #include "models/tensor/gemm.hpp"
@@ -95,8 +96,9 @@ public:
             const int64_t rows = nb * img_rows;
             ConstMatrixMap dY(dy.ptr() + b0 * img_rows * F, rows, F);
             ConstMatrixMap A = lhs(x, b0, nb);  // the chunk's im2col is rebuilt (in cache)
-            if (!vec || !gemm::matmul_tn(k_, F, rows, A.data(), k_, dY.data(), F, dW.data(), F, /*accumulate=*/true))
-                dW.noalias() += A.transpose() * dY;
+            const bool accumulated =
+                vec && gemm::matmul_tn(k_, F, rows, A.data(), k_, dY.data(), F, dW.data(), F, /*accumulate=*/true);
+            if (!accumulated) dW.noalias() += A.transpose() * dY;
             if (!dx) continue;
             float* dst = dx->ptr() + b0 * img_rows * k_;  // pointwise: dx rows are the columns
             if (!pointwise_) {
