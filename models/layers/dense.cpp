@@ -1,5 +1,6 @@
 // Dense (fully connected) layer: Y = X·W + b with W stored [in, out], as one GEMM per batch (the vector
-// kernels of models/tensor/gemm.hpp forward, Eigen backward).
+// kernels of models/tensor/gemm.hpp for Y and dW = Xᵀ·dY; Eigen for dX, and for everything on CPUs
+// without the kernels).
 #include "models/layers/layer_kinds.hpp"
 #include "models/tensor/eigen_views.hpp"
 #include "models/tensor/gemm.hpp"
@@ -36,8 +37,8 @@ public:
         const int n = x.batch();
         y.resize({n, spec_.units});
         const float* bias = spec_.use_bias ? bias_.ptr() : nullptr;
-        if (gemm::matmul(n, spec_.units, in_, x.ptr(), in_, weight_.ptr(), spec_.units, bias, y.ptr(), spec_.units))
-            return;
+        const int u = spec_.units;
+        if (gemm::matmul(n, u, in_, x.ptr(), in_, weight_.ptr(), u, bias, y.ptr(), u)) return;
         MatrixMap Y = as_matrix(y, n, spec_.units);  // no vector kernel for this CPU: Eigen
         Y.noalias() = as_matrix(x, n, in_) * const_matrix(weight_, in_, spec_.units);
         if (spec_.use_bias) Y.rowwise() += as_row(std::as_const(bias_));
@@ -47,7 +48,9 @@ public:
         const int n = x.batch();
         ConstMatrixMap X = as_matrix(x, n, in_);
         ConstMatrixMap dY = as_matrix(dy, n, spec_.units);
-        as_matrix(weight_grad_, in_, spec_.units).noalias() = X.transpose() * dY;
+        const int u = spec_.units;
+        if (!gemm::matmul_tn(in_, u, n, x.ptr(), in_, dy.ptr(), u, weight_grad_.ptr(), u))
+            as_matrix(weight_grad_, in_, spec_.units).noalias() = X.transpose() * dY;
         if (spec_.use_bias) as_row(bias_grad_) = dY.colwise().sum();
         if (dx) {
             dx->resize(x.shape);
