@@ -1,6 +1,8 @@
 // The motion lab's pipeline (see motion_lab.hpp).
 #include "app/session/motion_lab.hpp"
 
+#include "app/session/session.hpp"
+
 #include "hardware/boards/from_quantized.hpp"
 #include "models/core/files.hpp"
 #include "models/io/run_log.hpp"
@@ -751,14 +753,11 @@ core::Result<json> motion_classify(MotionLabState& st, const std::string& runs_d
     return out;
 }
 
-MotionLabState& motion_lab(const Session& s) {
-    // Keyed by the Session's address, like the other workspaces' states: one per session for the process.
-    static std::mutex m;
-    static std::map<const Session*, std::unique_ptr<MotionLabState>> states;
-    std::lock_guard<std::mutex> lock(m);
-    auto& slot = states[&s];
-    if (!slot) slot = std::make_unique<MotionLabState>();
-    return *slot;
+MotionLabState& motion_lab(const Session& s) { return s.motion_state(); }
+
+MotionLabState::~MotionLabState() {
+    cancel = true;  // a stage still running stops at its next sample
+    if (pending.valid()) pending.wait();
 }
 
 nlohmann::json motion_state_json(const MotionLabState& st) {

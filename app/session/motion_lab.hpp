@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -102,6 +103,11 @@ struct MotionLabState {
     mutable std::mutex mutex;           // held while a stage runs (the GUI reads with try_lock)
     std::atomic<bool> cancel{false};    // set to stop a running stage at the next sample ("cancelled")
 
+    MotionLabState() = default;
+    ~MotionLabState();  // cancels a stage still running in `pending` and waits for it
+    MotionLabState(const MotionLabState&) = delete;
+    MotionLabState& operator=(const MotionLabState&) = delete;
+
     // What the board is feeling or the person at a real board must do now ("Move the board: lift ..."),
     // readable while a stage runs (its own lock).
     void set_activity(const std::string& text) {
@@ -112,6 +118,9 @@ struct MotionLabState {
         std::lock_guard<std::mutex> lock(activity_mutex_);
         return activity_;
     }
+
+    // A stage started by a non-blocking lab action (the GUI), polled by the lab; joined first on destruction.
+    std::future<core::Result<nlohmann::json>> pending;
 
 private:
     mutable std::mutex activity_mutex_;

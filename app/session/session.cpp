@@ -3,6 +3,7 @@
 
 #include "app/session/faults_state.hpp"
 #include "app/session/memory_state.hpp"
+#include "app/session/motion_lab.hpp"
 #include "app/session/optimize_state.hpp"
 
 #include "models/core/files.hpp"
@@ -28,6 +29,11 @@ MemoryWorkspaceState& Session::memory_state() const {
 FaultsWorkspaceState& Session::faults_state() const {
     if (!faults_) faults_ = std::make_unique<FaultsWorkspaceState>();
     return *faults_;
+}
+
+MotionLabState& Session::motion_state() const {
+    if (!motion_) motion_ = std::make_unique<MotionLabState>();
+    return *motion_;
 }
 
 OptimizeWorkspaceState& Session::optimize_state() const {

@@ -19,6 +19,7 @@ namespace mlsys::session {
 struct FaultsWorkspaceState;  // app/session/faults_state.hpp
 struct MemoryWorkspaceState;  // app/session/memory_state.hpp
 struct OptimizeWorkspaceState;  // app/session/optimize_state.hpp
+struct MotionLabState;  // app/session/motion_lab.hpp
 
 // What the last finished training produced (for the labs and the status bar).
 struct TrainResult {
@@ -75,6 +76,9 @@ public:
     MemoryWorkspaceState& memory_state() const;
     // The Optimize workspace's settings, variants of the current model and jobs (created on first use).
     OptimizeWorkspaceState& optimize_state() const;
+    // The motion lab's settings, board connection, dataset and models (created on first use; also reachable
+    // as motion_lab(session)).
+    MotionLabState& motion_state() const;
     // The Faults workspace's settings, campaign job and newest result (created on first use; also
     // reachable as faults_workspace(session)).
     FaultsWorkspaceState& faults_state() const;
@@ -93,6 +97,7 @@ private:
     TrainResult last_train_;
     mutable std::unique_ptr<MemoryWorkspaceState> memory_;
     mutable std::unique_ptr<FaultsWorkspaceState> faults_;
+    mutable std::unique_ptr<MotionLabState> motion_;  // its destructor stops a running stage and the virtual board
     mutable std::unique_ptr<OptimizeWorkspaceState> optimize_;  // last: its jobs are joined first
 };
 

@@ -10,7 +10,6 @@
 
 #include <cstdio>
 #include <future>
-#include <map>
 
 namespace mlsys::session {
 namespace {
@@ -48,26 +47,18 @@ core::Result<json> run_stage(MotionLabState& st, const std::string& runs_dir, St
     return fail("unknown stage");
 }
 
-// One running stage per session (the GUI's non-blocking path).
-struct Pending {
-    std::future<core::Result<json>> result;
-};
-std::map<const Session*, Pending>& pending() {
-    static std::map<const Session*, Pending> p;
-    return p;
-}
-
 core::Result<json> start(Session& s, const json& params, const labs::ActionContext& ctx, Stage stage) {
     MotionLabState& st = motion_lab(s);
     if (ctx.blocking) {
         std::lock_guard<std::mutex> lock(st.mutex);
         return run_stage(st, s.runs_dir(), stage, params);
     }
-    auto& p = pending()[&s];
-    if (p.result.valid() && p.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+    // The GUI: one stage at a time on a worker thread, owned by the session's motion state.
+    if (st.pending.valid() && st.pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
         return fail("a motion stage is already running");
     const std::string runs_dir = s.runs_dir();
-    p.result = std::async(std::launch::async, [&st, runs_dir, stage, params] {
+    st.cancel = false;
+    st.pending = std::async(std::launch::async, [&st, runs_dir, stage, params] {
         std::lock_guard<std::mutex> lock(st.mutex);
         return run_stage(st, runs_dir, stage, params);
     });
@@ -75,10 +66,10 @@ core::Result<json> start(Session& s, const json& params, const labs::ActionConte
 }
 
 std::optional<core::Result<json>> poll(Session& s, const json&, const json&) {
-    auto& p = pending()[&s];
-    if (!p.result.valid()) return core::Result<json>(fail("the motion stage was not started"));
-    if (p.result.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
-    return p.result.get();
+    MotionLabState& st = motion_lab(s);
+    if (!st.pending.valid()) return core::Result<json>(fail("the motion stage was not started"));
+    if (st.pending.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return std::nullopt;
+    return st.pending.get();
 }
 
 core::Result<json> capture(Session& s, const json& p, const labs::ActionContext& c) { return start(s, p, c, Stage::Capture); }
