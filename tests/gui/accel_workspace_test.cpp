@@ -124,13 +124,7 @@ TEST_CASE("the accelerator screenshot shows the animated grid and the charts") {
     req.frames = 90;
     req.name = "accelerator";
     const Screenshot s = take_screenshot(req);
-    if (s.skipped) {
-        MESSAGE("skipped: " << s.skip_reason);
-        return;
-    }
-    INFO("stderr: " << s.stderr_text);
-    REQUIRE(s.exit_code == 0);
-    REQUIRE(s.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(s);
     const auto stats = [&](int x0, int y0, int x1, int y1) { return drawn_stats(s.image, x0, y0, x1, y1); };
     // The whole content area is drawn on, in many colours (viridis grid, bars, text).
     const RegionStats all = stats(230, 90, 1270, 790);

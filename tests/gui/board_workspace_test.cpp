@@ -22,13 +22,7 @@ TEST_CASE("virtual board demo plots live IMU data") {
     r.frames = 20;
     r.name = "board";
     const Screenshot s = take_screenshot(r);
-    if (s.skipped) {
-        MESSAGE("skipped: " << s.skip_reason);
-        return;
-    }
-    INFO("stderr: " << s.stderr_text);
-    REQUIRE(s.exit_code == 0);
-    REQUIRE(s.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(s);
     const sf::Color bg = s.image.getPixel(640, 790 - 60);
     // The plotter (right column, upper half): six coloured channel lines over the plot background.
     const auto plot = region_stats(s.image, 660, 200, 1240, 440, s.image.getPixel(1200, 430));
@@ -47,13 +41,7 @@ TEST_CASE("motion demo lists live classifications with the anomaly flagged") {
     r.frames = 10;
     r.name = "board-motion";
     const Screenshot s = take_screenshot(r);
-    if (s.skipped) {
-        MESSAGE("skipped: " << s.skip_reason);
-        return;
-    }
-    INFO("stderr: " << s.stderr_text);
-    REQUIRE(s.exit_code == 0);
-    REQUIRE(s.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(s);
     // The panel leads the left column without a connection: its metrics and the live table (five rows).
     const auto panel = drawn_stats(s.image, 216, 240, 580, 550);
     CHECK(panel.fraction_differing > 0.04);

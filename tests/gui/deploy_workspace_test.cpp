@@ -78,13 +78,7 @@ TEST_CASE("the deploy screenshot shows the colour-coded board - radars and chart
     req.frames = 240;
     req.name = "deploy";
     const Screenshot s = take_screenshot(req);
-    if (s.skipped) {
-        MESSAGE("skipped: " << s.skip_reason);
-        return;
-    }
-    INFO("stderr: " << s.stderr_text);
-    REQUIRE(s.exit_code == 0);
-    REQUIRE(s.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(s);
     const auto stats = [&](int x0, int y0, int x1, int y1) { return drawn_stats(s.image, x0, y0, x1, y1); };
     // Board (left of the upper half): text and green/amber/red cells.
     const RegionStats board = stats(230, 90, 820, 440);

@@ -83,13 +83,7 @@ TEST_CASE("the xor demo draws the accuracy curve under Xvfb") {
     r.frames = 200;
     r.name = "faults_xor";
     const Screenshot shot = take_screenshot(r);
-    if (shot.skipped) {
-        MESSAGE("skipped: " << shot.skip_reason);
-        return;
-    }
-    INFO("stderr: " << shot.stderr_text);
-    REQUIRE(shot.exit_code == 0);
-    REQUIRE(shot.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(shot);
     // The accuracy chart's plot area (left of the top row) holds a curve and grid, not an empty card.
     const sf::Color bg = dominant_color(shot.image, 600, 130, 880, 290);
     const RegionStats chart = region_stats(shot.image, 600, 130, 880, 290, bg);

@@ -51,7 +51,7 @@ private:
 bool frames_until(HeadlessGui& gui, const std::function<bool()>& done, int max_frames = 3000, int sleep_ms = 20);
 
 struct Screenshot {
-    bool skipped = false;  // xvfb-run is not installed
+    bool skipped = false;  // xvfb-run is not installed: the GUI tests fail (./test.sh installs it)
     std::string skip_reason;
     int exit_code = -1;
     std::string stderr_text;
@@ -73,6 +73,15 @@ struct ScreenshotRequest {
 // Runs `xvfb-run -a -s "-screen 0 WxHx24" MLSYS_EXE --screenshot ...` with XDG dirs inside the test's
 // temporary directory, and loads the PNG.
 Screenshot take_screenshot(const ScreenshotRequest& request);
+
+// The checks every screenshot test starts with: xvfb-run was there, the app exited 0 and the PNG loaded.
+// The app's stderr is attached to every later failure of the test case (hence a macro: INFO and REQUIRE
+// act in the caller's scope).
+#define MLSYS_REQUIRE_SCREENSHOT(shot)                   \
+    REQUIRE_MESSAGE(!(shot).skipped, (shot).skip_reason); \
+    INFO("stderr: " << (shot).stderr_text);               \
+    REQUIRE((shot).exit_code == 0);                       \
+    REQUIRE((shot).loaded)
 
 // Pixel statistics over the rectangle [x0, x1) x [y0, y1) of an image.
 struct RegionStats {

@@ -103,13 +103,7 @@ TEST_CASE("screenshots of a step in progress and of the completion report") {
     step.frames = 6;
     step.name = "labs_step";
     const Screenshot a = take_screenshot(step);
-    if (a.skipped) {
-        MESSAGE("skipped: " << a.skip_reason);
-        return;
-    }
-    INFO("stderr: " << a.stderr_text);
-    REQUIRE(a.exit_code == 0);
-    REQUIRE(a.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(a);
     // The step column (left) has text; the driven Train workspace (right) has its panels.
     const sf::Color bg = dominant_color(a.image, 220, 140, 620, 700);
     CHECK(region_stats(a.image, 220, 140, 620, 400, bg).fraction_differing > 0.03);

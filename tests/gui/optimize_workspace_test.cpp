@@ -70,13 +70,7 @@ TEST_CASE("the optimize screenshot shows the table - the Pareto chart with the o
     req.extra_args = "--job-progress 1";  // the demo's one job view: until training, both variants and sensitivity are done
     req.name = "optimize";
     const Screenshot s = take_screenshot(req);
-    if (s.skipped) {
-        MESSAGE("skipped: " << s.skip_reason);
-        return;
-    }
-    INFO("stderr: " << s.stderr_text);
-    REQUIRE(s.exit_code == 0);
-    REQUIRE(s.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(s);
     // The table's three rows (original, int8, pruned50): text on the panel, the amber original row.
     const RegionStats table = drawn_stats(s.image, 480, 108, 1250, 178);
     CHECK(table.fraction_differing > 0.08);

@@ -74,13 +74,7 @@ TEST_CASE("comparison of three training runs shows every run's curves and the co
     req.name = "runs_compare";
     req.extra_args = "--runs " + runs.string();
     const Screenshot shot = take_screenshot(req);
-    if (shot.skipped) {
-        MESSAGE("skipped: " << shot.skip_reason);
-        return;
-    }
-    INFO("stderr: " << shot.stderr_text);
-    REQUIRE(shot.exit_code == 0);
-    REQUIRE(shot.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(shot);
     // The chart grid (two rows of three charts) under the toolbar and legend.
     int blue = 0, orange = 0, green = 0;
     for (unsigned y = 110; y < 460; ++y)

@@ -43,10 +43,7 @@ TEST_CASE("--screenshot writes the whole window for an unavailable workspace") {
     req.workspace = "memory";
     req.frames = 6;
     const Screenshot shot = take_screenshot(req);
-    if (shot.skipped) {
-        MESSAGE("skipped: " << shot.skip_reason);
-        return;
-    }
+    REQUIRE_MESSAGE(!shot.skipped, shot.skip_reason);
     INFO("stderr: " << shot.stderr_text);
     REQUIRE(shot.exit_code == 0);
     check_shell_picture(shot, 1280, 800);
@@ -61,10 +58,7 @@ TEST_CASE("--screenshot honours --size and --theme") {
     req.theme = "light";
     req.name = "runs_light";
     const Screenshot shot = take_screenshot(req);
-    if (shot.skipped) {
-        MESSAGE("skipped: " << shot.skip_reason);
-        return;
-    }
+    REQUIRE_MESSAGE(!shot.skipped, shot.skip_reason);
     INFO("stderr: " << shot.stderr_text);
     REQUIRE(shot.exit_code == 0);
     check_shell_picture(shot, 960, 640);
@@ -78,10 +72,7 @@ TEST_CASE("an unknown --workspace or --demo fails with exit code 2 and says why"
     req.workspace = "nope";
     req.frames = 2;
     Screenshot shot = take_screenshot(req);
-    if (shot.skipped) {
-        MESSAGE("skipped: " << shot.skip_reason);
-        return;
-    }
+    REQUIRE_MESSAGE(!shot.skipped, shot.skip_reason);
     CHECK(shot.exit_code == 2);
     CHECK(shot.stderr_text.find("--workspace nope: no such workspace (known: train, memory") != std::string::npos);
 

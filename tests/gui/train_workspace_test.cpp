@@ -53,13 +53,7 @@ TEST_CASE("the spiral demo draws a loss curve that moves and a decision boundary
     early.frames = 3;
     early.name = "train_spiral_early";
     const Screenshot a = take_screenshot(early);
-    if (a.skipped) {
-        MESSAGE("skipped: " << a.skip_reason);
-        return;
-    }
-    INFO("stderr: " << a.stderr_text);
-    REQUIRE(a.exit_code == 0);
-    REQUIRE(a.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(a);
 
     ScreenshotRequest late = early;
     late.frames = 60;
@@ -94,13 +88,7 @@ TEST_CASE("the fashion demo fills the confusion matrix and the test image grid")
     req.extra_args = "--job-progress 0.6";  // past the first validation pass, which fills the matrix
     req.name = "train_fashion";
     const Screenshot s = take_screenshot(req);
-    if (s.skipped) {
-        MESSAGE("skipped: " << s.skip_reason);
-        return;
-    }
-    INFO("stderr: " << s.stderr_text);
-    REQUIRE(s.exit_code == 0);
-    REQUIRE(s.loaded);
+    MLSYS_REQUIRE_SCREENSHOT(s);
     // Lower-left panel: the confusion matrix (viridis cells), lower-right: the image grid (greys).
     const Rect matrix{640, 500, 840, 700};
     const Rect images{940, 480, 1240, 740};
