@@ -19,6 +19,7 @@
 #include <map>
 #include <thread>
 #include <unordered_map>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -329,11 +330,11 @@ core::Result<RunIndexSync> RunIndex::sync() {
     {
         auto s = prepare(db, "SELECT id, signature, status FROM runs");
         if (!s) return core::fail(s.error());
+        known.reserve(count_hint_ + 16);
         while (sqlite3_step(s->get()) == SQLITE_ROW) known[col_text(s->get(), 0)] = {col_text(s->get(), 1), col_text(s->get(), 2)};
     }
     if (auto st = exec(db, "BEGIN IMMEDIATE"); !st) return core::fail(st.error());
     RunIndexSync out;
-    std::error_code ec;
     const DirFd root_fd(root_);
     struct Candidate {
         fs::path dir;
@@ -341,14 +342,26 @@ core::Result<RunIndexSync> RunIndex::sync() {
         bool known = false, is_unfinished = true;
     };
     std::vector<Candidate> candidates;
-    for (const auto& entry : fs::directory_iterator(root_, ec)) {
-        std::string id = entry.path().filename().string();
-        if (id.empty() || id[0] == '.' || !entry.is_directory(ec)) continue;
-        models::RunIdParts parts;
-        if (!models::parse_run_id(id, parts) && !fs::exists(entry.path() / models::kRunConfigFile, ec)) continue;
-        auto it = known.find(id);
-        const bool is_known = it != known.end();
-        candidates.push_back({entry.path(), std::move(id), {}, is_known, !is_known || unfinished(it->second.second)});
+    candidates.reserve(known.size() + 16);
+    // readdir on the open root (not std::filesystem's iterator, which builds a path and may stat per entry):
+    // the entry type comes with the name on the file systems runs live on.
+    if (DIR* d = root_fd.fd >= 0 ? ::fdopendir(::dup(root_fd.fd)) : nullptr) {
+        while (const dirent* e = ::readdir(d)) {
+            if (e->d_name[0] == '.' || e->d_name[0] == '\0') continue;
+            std::string id = e->d_name;
+            if (e->d_type != DT_DIR) {
+                struct stat st {};
+                if (e->d_type != DT_UNKNOWN || ::fstatat(root_fd.fd, e->d_name, &st, 0) != 0 || !S_ISDIR(st.st_mode)) continue;
+            }
+            models::RunIdParts parts;
+            if (!models::parse_run_id(id, parts) &&
+                ::faccessat(root_fd.fd, (id + "/" + models::kRunConfigFile).c_str(), F_OK, 0) != 0)
+                continue;
+            auto it = known.find(id);
+            const bool is_known = it != known.end();
+            candidates.push_back({root_ / id, std::move(id), {}, is_known, !is_known || unfinished(it->second.second)});
+        }
+        ::closedir(d);
     }
     // The signatures are system calls (about 5 µs each on a VM): for thousands of runs they are most
     // of a sync, so they are taken on all cores. Each thread writes only its own candidates.
@@ -394,6 +407,7 @@ core::Result<RunIndexSync> RunIndex::sync() {
         ++out.n_removed;
     }
     if (auto st = exec(db, "COMMIT"); !st) return core::fail(st.error());
+    count_hint_ = out.n_runs;
     return out;
 }
 
@@ -492,6 +506,7 @@ core::Result<std::vector<RunListing>> RunIndex::list(const RunFilter& f, bool wi
         else bind_value(s->get(), static_cast<int>(i + 1), params[i].second);
     }
     std::vector<RunListing> out;
+    out.reserve(f.limit > 0 ? std::min<size_t>(count_hint_, static_cast<size_t>(f.limit)) : count_hint_);
     int rc;
     while ((rc = sqlite3_step(s->get())) == SQLITE_ROW) {
         sqlite3_stmt* r = s->get();

@@ -118,6 +118,7 @@ private:
     };
     std::unique_ptr<sqlite3, Closer> db_;
     std::vector<std::string> notices_;
+    size_t count_hint_ = 0;  // runs at the last sync: sizes the sync's and the listing's containers
 };
 
 }  // namespace mlsys::session
