@@ -84,7 +84,7 @@ core::Result<RunFilter> make_run_filter(const RunsViewState& s) {
 
 RunsBrowser::RunsBrowser(fs::path root) : root_(std::move(root)) {}
 
-core::Status RunsBrowser::refresh() {
+core::Status RunsBrowser::refresh(bool sync) {
     auto fail_with = [&](const std::string& msg) {
         last_error_ = msg;
         return core::Status(core::fail(msg));
@@ -94,8 +94,8 @@ core::Status RunsBrowser::refresh() {
         if (!opened) return fail_with(opened.error());
         index_.emplace(std::move(*opened));
         for (const auto& n : index_->notices()) notices_.push_back(n);
-    } else if (auto s = index_->sync(); !s) {
-        return fail_with(s.error());
+    } else if (sync) {
+        if (auto s = index_->sync(); !s) return fail_with(s.error());
     }
     auto filter = make_run_filter(state);
     if (!filter) return fail_with(filter.error());

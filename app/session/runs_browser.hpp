@@ -46,9 +46,10 @@ public:
     RunsViewState state;
 
     const std::filesystem::path& root() const { return root_; }
-    // Opens the index if needed, syncs it with the directories and lists with the state's filter.
-    // An error (a bad filter, an unusable directory) is returned and kept in last_error().
-    core::Status refresh();
+    // Opens the index if needed, syncs it with the directories (unless sync is false: a filter changed,
+    // and the index is queried as it is) and lists with the state's filter. An error (a bad filter, an
+    // unusable directory) is returned and kept in last_error().
+    core::Status refresh(bool sync = true);
     // Drops the index's rows and re-reads every run directory (after files were overwritten in place by
     // another program), then lists as refresh() does.
     core::Status rebuild_index();

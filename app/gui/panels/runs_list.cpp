@@ -77,7 +77,7 @@ void RunsWorkspace::draw_filters(GuiContext& ctx) {
     ImGui::SameLine();
     if (ImGui::Checkbox("damaged", &s.damaged_only)) changed = true;
     metric_tooltip("Only runs with a truncated line, a missing file or unreadable JSON.");
-    if (changed) needs_refresh_ = true;
+    if (changed) needs_relist_ = true;  // the index as it is: no sync per keystroke
 }
 
 void RunsWorkspace::draw_list(GuiContext& ctx) {

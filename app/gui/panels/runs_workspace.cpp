@@ -48,15 +48,19 @@ void RunsWorkspace::ensure_browser(GuiContext& ctx) {
     copy_to(export_buf_, sizeof export_buf_, (ctx.export_dir / "runs-report.html").string());
 }
 
-void RunsWorkspace::refresh(GuiContext& ctx) {
-    last_refresh_s_ = ctx.time_s;
-    needs_refresh_ = false;
+void RunsWorkspace::refresh(GuiContext& ctx, bool sync) {
+    needs_relist_ = false;
+    if (sync) {
+        last_refresh_s_ = ctx.time_s;
+        needs_refresh_ = false;
+    }
     const auto t0 = std::chrono::steady_clock::now();
-    (void)browser_->refresh();  // the error stays in last_error() and is drawn above the list
+    (void)browser_->refresh(sync);  // the error stays in last_error() and is drawn above the list
     // A sync stats every run folder on the UI thread: with thousands of runs it costs a frame or more
-    // (docs/BENCHMARKS.md), so automatic refreshes are spaced to keep that under 2% of the time.
+    // (docs/BENCHMARKS.md), so automatic refreshes are spaced to keep that under 2% of the time. A
+    // changed filter only queries the index.
     const double took_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    refresh_every_s_ = std::max(kRefreshEveryS, 50.0 * took_s);
+    if (sync) refresh_every_s_ = std::max(kRefreshEveryS, 50.0 * took_s);
     for (const auto& n : browser_->take_notices()) ctx.toast(n, ToastKind::Warning);
     // Curves of records that were dropped (changed runs) are rebuilt on demand.
     for (auto it = curves_.begin(); it != curves_.end();) {
@@ -80,6 +84,7 @@ void RunsWorkspace::update(GuiContext& ctx) {
         needs_refresh_ = true;
     }
     if (needs_refresh_ || ctx.time_s - last_refresh_s_ > refresh_every_s_) refresh(ctx);
+    else if (needs_relist_) refresh(ctx, false);
 }
 
 const RunsWorkspace::Curves& RunsWorkspace::curves_of(const models::RunRecord& r) {

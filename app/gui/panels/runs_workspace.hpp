@@ -56,7 +56,7 @@ private:
     const Curves& curves_of(const models::RunRecord& r);
 
     void ensure_browser(GuiContext& ctx);
-    void refresh(GuiContext& ctx);
+    void refresh(GuiContext& ctx, bool sync = true);
     void draw_toolbar(GuiContext& ctx);
     void draw_trash_popup(GuiContext& ctx);
     void draw_list(GuiContext& ctx);        // runs_list.cpp
@@ -73,6 +73,7 @@ private:
     double last_refresh_s_ = -1e9;
     double refresh_every_s_ = 2.0;  // grows with the cost of a refresh (many runs)
     bool needs_refresh_ = true;
+    bool needs_relist_ = false;  // a filter changed: query the index again without a sync
     std::map<std::string, Curves> curves_;
     std::unique_ptr<session::TrainJob> rerun_job_;
     std::string rerun_of_;
