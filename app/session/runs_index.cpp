@@ -106,8 +106,10 @@ bool unfinished(const std::string& status) { return status != "finished" && stat
 
 // The signature described at the top of the file; empty if the directory cannot be read. Paths are
 // resolved from an open descriptor of the runs root (fstatat), which saves walking the root's path
-// components for every file: a measurable share of a sync of thousands of runs.
-std::string signature(int root_fd, const std::string& id, bool is_unfinished) {
+// components for every file: a measurable share of a sync of thousands of runs. With user_absent, the
+// last signature said the run had no user.json: creating one is a new directory entry, which the
+// directory's time shows, so it is not looked for (most runs never get one).
+std::string signature(int root_fd, const std::string& id, bool is_unfinished, bool user_absent = false) {
     struct stat st {};
     if (::fstatat(root_fd, id.c_str(), &st, 0) != 0) return "";
     std::string sig = std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);
@@ -116,7 +118,7 @@ std::string signature(int root_fd, const std::string& id, bool is_unfinished) {
     // time covers it; watching it too would cost a third more system calls per sync.
     struct stat fst {};
     const std::string user = id + "/" + kRunUserFile;
-    sig += ::fstatat(root_fd, user.c_str(), &fst, 0) == 0
+    sig += !user_absent && ::fstatat(root_fd, user.c_str(), &fst, 0) == 0
                ? ":" + std::to_string(fst.st_mtim.tv_nsec) + "/" + std::to_string(fst.st_size)
                : ":-";
     if (is_unfinished) {
@@ -339,7 +341,7 @@ core::Result<RunIndexSync> RunIndex::sync() {
     struct Candidate {
         fs::path dir;
         std::string id, sig;
-        bool known = false, is_unfinished = true;
+        bool known = false, is_unfinished = true, user_absent = false;
     };
     std::vector<Candidate> candidates;
     candidates.reserve(known.size() + 16);
@@ -359,7 +361,9 @@ core::Result<RunIndexSync> RunIndex::sync() {
                 continue;
             auto it = known.find(id);
             const bool is_known = it != known.end();
-            candidates.push_back({root_ / id, std::move(id), {}, is_known, !is_known || unfinished(it->second.second)});
+            // The stored signature is "<dir time>:<user.json time/size or ->[/<sizes>]".
+            const bool user_absent = is_known && it->second.first.find(":-") != std::string::npos;
+            candidates.push_back({root_ / id, std::move(id), {}, is_known, !is_known || unfinished(it->second.second), user_absent});
         }
         ::closedir(d);
     }
@@ -370,7 +374,7 @@ core::Result<RunIndexSync> RunIndex::sync() {
         const size_t n_threads = n < 2000 ? 1 : std::max<size_t>(1, std::min<size_t>(4, std::thread::hardware_concurrency()));
         auto work = [&](size_t t) {
             for (size_t i = t * n / n_threads; i < (t + 1) * n / n_threads; ++i)
-                candidates[i].sig = signature(root_fd.fd, candidates[i].id, candidates[i].is_unfinished);
+                candidates[i].sig = signature(root_fd.fd, candidates[i].id, candidates[i].is_unfinished, candidates[i].user_absent);
         };
         std::vector<std::thread> threads;
         for (size_t t = 1; t < n_threads; ++t) threads.emplace_back(work, t);

@@ -5,6 +5,7 @@
 #include "app/session/runs_store.hpp"
 #include "models/core/files.hpp"
 #include "models/io/run_log.hpp"
+#include "process.hpp"
 
 #include <doctest/doctest.h>
 
@@ -192,6 +193,35 @@ TEST_CASE("sync picks up new edited and vanished runs") {
     CHECK((*l)[1].name == "renamed");
     auto again = index->sync();
     CHECK((again->n_added + again->n_updated + again->n_removed) == 0);
+}
+
+TEST_CASE("sync sees a user.json created and then edited in place") {
+    Fixture f("user_in_place");
+    auto index = RunIndex::open(f.root);
+    REQUIRE(index.ok());
+    // Created (a new directory entry): the run's directory time changes.
+    REQUIRE(add_run_tags(f.root / f.b, {"first"}).ok());
+    auto s = index->sync();
+    REQUIRE(s.ok());
+    CHECK(s->n_updated == 1);
+    // Edited in place by hand, as a text editor writing in place would: the directory's time stays, the
+    // file's size and time change, and only runs that have a user.json are checked for it.
+    const fs::path user = f.root / f.b / kRunUserFile;
+    std::string text = mlsys::test::slurp(user);
+    const size_t at = text.find("\"first\"");
+    REQUIRE(at != std::string::npos);
+    text.replace(at, 7, "\"edited-by-hand\"");
+    std::ofstream(user, std::ios::trunc) << text;
+    s = index->sync();
+    REQUIRE(s.ok());
+    CHECK(s->n_updated == 1);
+    auto l = index->list();
+    REQUIRE(l.ok());
+    bool seen = false;
+    for (const auto& r : *l)
+        if (r.id == f.b) seen = r.tags == std::vector<std::string>{"edited-by-hand"};
+    CHECK(seen);
+    CHECK(index->sync()->n_updated == 0);
 }
 
 TEST_CASE("damaged runs are listed with their reasons") {
