@@ -7,6 +7,7 @@
 #include "app/session/session.hpp"
 
 #include "models/optimize/int8_export.hpp"
+#include "trained_mlp.hpp"
 #include "models/train/trainer.hpp"
 
 #include <doctest/doctest.h>
@@ -19,6 +20,7 @@
 
 using namespace mlsys;
 using nlohmann::json;
+using mlsys::test::trained_mlp;
 
 TEST_SUITE_BEGIN("app.optimize_state");
 
@@ -28,24 +30,6 @@ std::string tmp_runs(const std::string& name) {
     auto p = std::filesystem::path(MLSYS_TEST_TMP_DIR) / name;
     std::filesystem::remove_all(p);
     return p.string();
-}
-
-// An mlp trained for one epoch on 3,000 Fashion-MNIST images (about a second).
-models::Model trained_mlp() {
-    models::DatasetOptions d;
-    d.train_limit = 3000;
-    d.test_limit = 10;
-    d.val_fraction = 0;
-    auto data = models::load_dataset("fashion-mnist", d);
-    REQUIRE(data.ok());
-    auto model = models::Model::build(*models::preset_spec("mlp"), 1);
-    REQUIRE(model.ok());
-    models::TrainConfig tc;
-    tc.epochs = 1;
-    auto t = models::Trainer::create(*model, data->train, tc);
-    REQUIRE(t.ok());
-    while (!(*t)->done()) (*t)->step();
-    return std::move(*model);
 }
 
 // Polls like a frame loop until no job runs (each wait is bounded by the job itself).

@@ -2,6 +2,7 @@
 // same, pruning with CSR sizes, structured pruning shrinking MACs, fp16, distillation baselines, Runs,
 // and bad usage with clear messages.
 #include "process.hpp"
+#include "trained_mlp.hpp"
 
 #include "models/io/model_file.hpp"
 #include "models/optimize/int8_export.hpp"
@@ -26,20 +27,8 @@ std::string trained_model() {
     static const std::string path = [] {
         std::filesystem::create_directories(tmp_dir());
         const auto p = (tmp_dir() / "mlp.mlsys").string();
-        models::DatasetOptions d;
-        d.train_limit = 3000;
-        d.test_limit = 10;
-        d.val_fraction = 0;
-        auto data = models::load_dataset("fashion-mnist", d);
-        REQUIRE(data.ok());
-        auto model = models::Model::build(*models::preset_spec("mlp"), 1);
-        REQUIRE(model.ok());
-        models::TrainConfig tc;
-        tc.epochs = 1;
-        auto t = models::Trainer::create(*model, data->train, tc);
-        REQUIRE(t.ok());
-        while (!(*t)->done()) (*t)->step();
-        REQUIRE(models::save_model(p, *model, {{"dataset", "fashion-mnist"}}).ok());
+        models::Model model = test::trained_mlp();
+        REQUIRE(models::save_model(p, model, {{"dataset", "fashion-mnist"}}).ok());
         return p;
     }();
     return path;
