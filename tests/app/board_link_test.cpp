@@ -2,6 +2,7 @@
 // plotter series, capture a labelled window, deploy and infer (equal to the desktop), and a simulator that
 // is killed and restarted: a clean "lost" state, then an automatic reconnect.
 #include "app/session/board_link.hpp"
+#include "process.hpp"
 
 #include <doctest/doctest.h>
 
@@ -12,6 +13,8 @@
 
 using namespace mlsys;
 using namespace mlsys::session;
+
+using mlsys::test::count_lines;
 
 TEST_SUITE_BEGIN("app.board");
 
@@ -26,12 +29,6 @@ std::shared_ptr<const BoardSnapshot> wait_for(const BoardLink& link, Pred pred, 
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return nullptr;
-}
-int count_lines(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    int n = 0;
-    for (std::string l; std::getline(in, l);) ++n;
-    return n;
 }
 }  // namespace
 

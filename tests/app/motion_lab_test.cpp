@@ -5,6 +5,7 @@
 #include "app/session/lab_host.hpp"
 #include "app/session/motion_lab.hpp"
 #include "app/session/session.hpp"
+#include "process.hpp"
 
 #include <doctest/doctest.h>
 
@@ -16,16 +17,9 @@
 using namespace mlsys;
 using namespace mlsys::session;
 
-TEST_SUITE_BEGIN("app.motion");
+using mlsys::test::count_lines;
 
-namespace {
-int count_lines(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    int n = 0;
-    for (std::string l; std::getline(in, l);) ++n;
-    return n;
-}
-}  // namespace
+TEST_SUITE_BEGIN("app.motion");
 
 TEST_CASE("motion settings refuse bad keys by name") {
     MotionSettings s;

@@ -24,6 +24,14 @@ inline std::string slurp(const std::filesystem::path& p) {
     return ss.str();
 }
 
+// Lines in a text file (0 if it cannot be read).
+inline int count_lines(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    int n = 0;
+    for (std::string l; std::getline(in, l);) ++n;
+    return n;
+}
+
 // Runs `command` with /bin/sh; stdout and stderr go through temporary files in `tmp_dir`.
 inline ProcessResult run_command(const std::string& command, const std::filesystem::path& tmp_dir) {
     std::filesystem::create_directories(tmp_dir);
